@@ -1,0 +1,5 @@
+import sys
+
+from dubstudio.cli.main import main
+
+sys.exit(main())

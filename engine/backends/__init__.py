@@ -1,0 +1,1 @@
+"""One adapter per backend, each behind its stage's small interface."""

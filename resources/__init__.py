@@ -1,0 +1,1 @@
+"""Bundled assets: default settings, style sheets, sample-making assets."""

@@ -1,0 +1,26 @@
+"""Shared test setup: a private cache/log/config home per test session, Qt offscreen."""
+
+import os
+import tempfile
+
+import pytest
+
+# Set before any dubstudio or Qt import: caches, logs and settings go to a throwaway home, so tests
+# never touch the user's folders and never depend on what an earlier run left there.
+_home = tempfile.mkdtemp(prefix="dubstudio-tests-")
+for variable in ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+    os.environ[variable] = os.path.join(_home, variable.lower())
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session")
+def test_home() -> str:
+    return _home
+
+
+@pytest.fixture(scope="session")
+def sample_clip(tmp_path_factory):
+    """The full default sample clip, made once per test session (about 30 s)."""
+    from dubstudio.sample.make import make_sample
+
+    return make_sample(tmp_path_factory.mktemp("sample"))

@@ -1,0 +1,1 @@
+"""The Qt desktop editor (installed as dubstudio.ui)."""
