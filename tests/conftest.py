@@ -24,3 +24,21 @@ def sample_clip(tmp_path_factory):
     from dubstudio.sample.make import make_sample
 
     return make_sample(tmp_path_factory.mktemp("sample"))
+
+
+_FIGURES: list[tuple[str, str, str]] = []
+
+
+@pytest.fixture
+def figures():
+    """Report a measured figure (name, value, target) in the run's closing summary."""
+    def record(name: str, value: str, target: str = "") -> None:
+        _FIGURES.append((name, value, target))
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _FIGURES:
+        terminalreporter.section("measured figures")
+        for name, value, target in _FIGURES:
+            terminalreporter.write_line(f"{name:<48} {value:>12}   {target}")

@@ -1,0 +1,37 @@
+"""What transcription and diarization hand to the core. Times: integer samples at 48 kHz."""
+
+from dataclasses import dataclass, field
+
+PROJECT_RATE = 48_000
+SPEECH_RATE = 16_000  # what speech models read
+
+
+def to_samples(seconds: float) -> int:
+    """A model's float seconds at the edge of the engine, as project samples from then on."""
+    return int(round(seconds * PROJECT_RATE))
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int
+    end: int
+    text: str  # as the recogniser wrote it, with its leading space and punctuation
+    probability: float = 1.0
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A stretch of speech by one speaker."""
+
+    start: int
+    end: int
+    speaker: str
+
+
+@dataclass
+class Transcript:
+    language: str
+    language_probability: float
+    words: list[Word] = field(default_factory=list)
+    duration: int = 0  # samples of audio transcribed
