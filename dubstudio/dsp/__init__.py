@@ -1,0 +1,1 @@
+"""Signal processing in the core: time-stretch and pitch (rubberband), resampling, mixing."""

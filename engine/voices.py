@@ -1,0 +1,69 @@
+"""Render any cast voice (a VoiceSpec) as 48 kHz project audio, with the runners kept loaded."""
+
+from fractions import Fraction
+
+import numpy as np
+
+from dubstudio.dsp.rubberband import shift_pitch
+from dubstudio.errors import DubStudioError
+from dubstudio.voices.fitting import RATE
+from dubstudio.voices.spec import VoiceSpec
+
+
+def to_project_rate(audio: np.ndarray, rate: int) -> np.ndarray:
+    from scipy.signal import resample_poly
+
+    if rate == RATE:
+        return audio.astype(np.float32)
+    ratio = Fraction(RATE, rate)
+    return resample_poly(audio, ratio.numerator, ratio.denominator).astype(np.float32)
+
+
+class Voices:
+    """The embedded synthesizers, loaded on first use and reused."""
+
+    def __init__(self):
+        self._runners: dict[str, object] = {}
+
+    def runner(self, backend: str):
+        if backend not in self._runners:
+            if backend == "kokoro":
+                from dubstudio.engine.backends.kokoro import Kokoro
+
+                self._runners[backend] = Kokoro()
+            elif backend == "piper":
+                from dubstudio.engine.backends.piper import Piper
+
+                self._runners[backend] = Piper()
+            elif backend == "espeak-ng":
+                from dubstudio.engine.backends.espeak import Espeak
+
+                self._runners[backend] = Espeak()
+            else:
+                raise DubStudioError(f"no voice backend called '{backend}': use kokoro, piper or espeak-ng.")
+        return self._runners[backend]
+
+    def style(self, spec: VoiceSpec) -> np.ndarray | str:
+        """Kokoro's style: a stock voice's table, or the weighted mix of several."""
+        kokoro = self.runner("kokoro")
+        if not spec.blend:
+            return spec.voice
+        unknown = [name for name, _ in spec.blend if name not in kokoro.styles]
+        if unknown:
+            raise DubStudioError(f"Kokoro has no voice {', '.join(unknown)}: choose from {', '.join(kokoro.voices)}.")
+        total = sum(weight for _, weight in spec.blend)
+        return sum(kokoro.styles[name] * (weight / total) for name, weight in spec.blend)
+
+    def render(self, spec: VoiceSpec, text: str, language: str, speed: float = 1.0) -> np.ndarray:
+        """Mono float32 at 48 kHz."""
+        runner = self.runner(spec.backend)
+        if spec.backend == "kokoro":
+            audio = runner.synthesize(text, self.style(spec), language, speed)
+        elif spec.backend == "piper":
+            if not language.startswith("en"):
+                raise DubStudioError(f"the Piper voice speaks English only, not '{language}': cast a Kokoro voice.")
+            audio = runner.synthesize(text, speed)
+        else:
+            audio = runner.synthesize(text, language, spec.voice or "default", speed)
+        audio = to_project_rate(audio, runner.sample_rate)
+        return shift_pitch(audio, RATE, spec.pitch, formants=False) if spec.pitch else audio
