@@ -1,6 +1,7 @@
 """What can go wrong with a project file, each with a one-sentence message: what is wrong, what to do."""
 
 from dubstudio.errors import DubStudioError
+from dubstudio.voices.consent import ConsentRequiredError  # noqa: F401  (re-exported)
 
 
 class ProjectError(DubStudioError):
@@ -33,10 +34,6 @@ class ProjectBusyError(ProjectError):
 
 class InvalidEditError(ProjectError):
     """An operation or a setting was asked for with values that do not fit the project."""
-
-
-class ConsentRequiredError(InvalidEditError):
-    """Casting a cloned voice that has no consent on record."""
 
 
 class UndoConflictError(ProjectError):

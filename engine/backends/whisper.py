@@ -3,6 +3,7 @@ Whisper folder the user provides (studio: small ... large-v3). Word timestamps, 
 or a forced language, VAD filtering, and progress per segment as the transcript streams.
 """
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -35,6 +36,12 @@ def check_model_folder(folder: Path) -> Path:
         raise MissingModelError(f"the Whisper model folder {folder} is incomplete: {', '.join(missing)} "
                                 f"missing (convert the model with ct2-transformers-converter --copy_files "
                                 f"tokenizer.json).")
+    # ctranslate2 converting under transformers 5 writes no language ids; such a model crashes the
+    # moment it detects a language
+    config = json.loads((folder / "config.json").read_text() or "{}")
+    if config.get("lang_ids") == []:
+        raise MissingModelError(f"the Whisper model in {folder} was converted without its language list "
+                                f"(config.json lang_ids is empty): convert it again with transformers 4.x.")
     return folder
 
 

@@ -111,3 +111,8 @@ def test_a_missing_or_incomplete_studio_folder_names_what_is_missing(tmp_path):
     (tmp_path / "config.json").write_text("{}")
     with pytest.raises(MissingModelError, match="model.bin, tokenizer.json, vocabulary.json missing"):
         check_model_folder(tmp_path)
+    for name in ("model.bin", "tokenizer.json", "vocabulary.json"):
+        (tmp_path / name).write_text("x")
+    (tmp_path / "config.json").write_text('{"lang_ids": []}')
+    with pytest.raises(MissingModelError, match="without its language list"):
+        check_model_folder(tmp_path)
