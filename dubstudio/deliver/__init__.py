@@ -1,0 +1,1 @@
+"""Delivery: masters, stems, subtitle files and an editorial timeline from a finished project."""
