@@ -18,7 +18,10 @@ def test_subtitles_in_three_formats_read_back_with_their_times_and_text(tmp_path
     for path in paths:
         subs = pysubs2.load(str(path))
         assert [(e.start, e.end) for e in subs] == [(1000, 3000), (4000, 5000)], "a short cue stays a second"
-        assert subs[0].plaintext == "Buenos días Maya, ¿terminaste el informe\npara la estación de tren?"
+        rows = subs[0].plaintext.split("\n")
+        assert " ".join(rows) == "Buenos días Maya, ¿terminaste el informe para la estación de tren?"
+        assert len(rows) == 2 and all(len(row) <= 42 for row in rows)
+        assert len(rows[0].rsplit(" ", 1)[-1]) > 3, "a row never ends on an article"
     assert "¿terminaste" in paths[0].read_text(encoding="utf-8")
 
 
