@@ -10,7 +10,6 @@ import hashlib
 import importlib.resources
 import json
 import logging
-import subprocess
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -18,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from dubstudio import tools
 from dubstudio.errors import DubStudioError
 from dubstudio.sample import music, picture
 
@@ -29,7 +27,7 @@ DIALOGUE_RMS_DB = -20.0
 MUSIC_RMS_DB = -34.0
 PEAK_CEILING_DB = -1.0
 LEAD_IN_S, TAIL_S = 1.0, 1.5
-VERSION = 1  # bump when the output for the same parameters changes
+VERSION = 2  # bump when the output for the same parameters changes
 
 
 @dataclass(frozen=True)
@@ -161,41 +159,18 @@ def mix(voiced, lines: list[dict], samples: int) -> tuple[np.ndarray, np.ndarray
     return dialogue * gain, bed * gain
 
 
-def encode(out: Path, params: SampleParams, frames: int, shot_list: list[dict], audio: Path) -> None:
-    """Pipe the rendered frames into ffmpeg; written under a temporary name, renamed when complete."""
+def encode(out: Path, params: SampleParams, shot_list: list[dict], audio: Path) -> None:
+    """Render every frame into the media layer's writer (complete under its name, or absent)."""
+    from dubstudio.media import VideoWriter
+
     source = picture.photo()
     cameras = {picture.MEDIUM.name: picture.MEDIUM, picture.CLOSE.name: picture.CLOSE}
-    partial = out.with_name(out.stem + ".partial.mp4")
-    gop = max(1, round(params.rate * 2))
-    command = [tools.require("ffmpeg"), "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-               "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{params.width}x{params.height}",
-               "-framerate", str(params.rate), "-i", "pipe:0", "-i", str(audio),
-               "-map", "0:v", "-map", "1:a",
-               "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-g", str(gop),
-               "-c:a", "aac", "-b:a", "192k", "-metadata:s:a:0", "language=eng",
-               "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact",
-               "-movflags", "+faststart", "-f", "mp4", str(partial)]
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
+    with VideoWriter(out, (params.width, params.height), params.rate, preset="h264-draft",
+                     audio=audio, audio_language="eng") as writer:
         for shot in shot_list:
             camera = cameras[shot["camera"]]
             for frame in range(shot["start_frame"], shot["end_frame"]):
-                process.stdin.write(picture.render(source, frame, params.rate, camera,
-                                                   params.width, params.height).tobytes())
-        process.stdin.close()
-    except BrokenPipeError:
-        pass  # ffmpeg stopped early; its exit code and message say why
-    except BaseException:
-        process.kill()
-        process.wait()
-        partial.unlink(missing_ok=True)
-        raise
-    message = process.stderr.read().decode(errors="replace").strip()
-    if process.wait() != 0:
-        partial.unlink(missing_ok=True)
-        last = message.splitlines()[-1] if message else "no message"
-        raise DubStudioError(f"ffmpeg could not encode the sample clip ({last}).")
-    partial.replace(out)
+                writer.write(picture.render(source, frame, params.rate, camera, params.width, params.height))
 
 
 def make_sample(folder: Path, params: SampleParams = SampleParams()) -> Sample:
@@ -225,7 +200,7 @@ def make_sample(folder: Path, params: SampleParams = SampleParams()) -> Sample:
     soundfile.write(mixed, dialogue[:, None] + bed, RATE, subtype="FLOAT")
     shot_list = shots(lines, frames, params.rate)
     try:
-        encode(sample.video, params, frames, shot_list, mixed)
+        encode(sample.video, params, shot_list, mixed)
     finally:
         mixed.unlink(missing_ok=True)
     for line in lines:
