@@ -1,0 +1,26 @@
+"""Job kinds: the name a client submits, and the engine function that runs it ("module:function").
+
+Functions are imported on the worker the first time a job of their kind runs there, so a worker
+only pays for the models and libraries of the work it does. Later stages add their kinds here.
+
+    noop        returns its inputs, files as {path, size, sha256}: round trips, input files
+    count       counts to n, one item each `delay` s, each a partial result: progress, cancel, crashes
+    warm        loads backends' models into the worker's cache: {backends: [names]} -> {name: seconds}
+"""
+
+from dubstudio.engine.registry import import_target
+
+from dubstudio.jobs.errors import UnknownJobKindError
+
+KINDS = {
+    "noop": "dubstudio.engine.diagnostics:noop",
+    "count": "dubstudio.engine.diagnostics:count",
+    "warm": "dubstudio.engine.warmup:warm",
+}
+
+
+def resolve(kind: str):
+    if kind not in KINDS:
+        raise UnknownJobKindError(f"this engine has no '{kind}' job: update DubStudio on the engine's "
+                                  f"machines (it knows {', '.join(sorted(KINDS))}).")
+    return import_target(KINDS[kind])
