@@ -6,6 +6,11 @@ only pays for the models and libraries of the work it does. Later stages add the
     noop        returns its inputs, files as {path, size, sha256}: round trips, input files
     count       counts to n, one item each `delay` s, each a partial result: progress, cancel, crashes
     warm        loads backends' models into the worker's cache: {backends: [names]} -> {name: seconds}
+    transcribe  a source's lines, words, speakers and reference pieces (engine/jobs/speech.py)
+    separate    the source's M&E and dialogue stems (engine/jobs/separate.py)
+    translate   lines' translation candidates with the glossary enforced (engine/jobs/translate.py)
+    cast        the embedded voice closest to a speaker's reference audio (engine/jobs/voices.py)
+    synthesize  one line's take: synthesized, fitted to its slot, checked by ASR (engine/jobs/voices.py)
 """
 
 from dubstudio.engine.registry import import_target
@@ -16,6 +21,11 @@ KINDS = {
     "noop": "dubstudio.engine.diagnostics:noop",
     "count": "dubstudio.engine.diagnostics:count",
     "warm": "dubstudio.engine.warmup:warm",
+    "transcribe": "dubstudio.engine.jobs.speech:transcribe",
+    "separate": "dubstudio.engine.jobs.separate:separate",
+    "translate": "dubstudio.engine.jobs.translate:translate",
+    "cast": "dubstudio.engine.jobs.voices:cast",
+    "synthesize": "dubstudio.engine.jobs.voices:synthesize_line",
 }
 
 

@@ -5,7 +5,9 @@ from fractions import Fraction
 import numpy as np
 
 from dubstudio.dsp.rubberband import shift_pitch
+from dubstudio.dsp.trim import trim_silence
 from dubstudio.errors import DubStudioError
+from dubstudio.voices.pace import base_speed
 from dubstudio.voices.fitting import RATE
 from dubstudio.voices.spec import VoiceSpec
 
@@ -55,8 +57,10 @@ class Voices:
         return sum(kokoro.styles[name] * (weight / total) for name, weight in spec.blend)
 
     def render(self, spec: VoiceSpec, text: str, language: str, speed: float = 1.0) -> np.ndarray:
-        """Mono float32 at 48 kHz."""
+        """Mono float32 at 48 kHz; speed is relative to the voice's natural pace in the language."""
         runner = self.runner(spec.backend)
+        voice = spec.voice or (max(spec.blend, key=lambda pair: pair[1])[0] if spec.blend else "")
+        speed *= base_speed(spec.backend, voice, language)
         if spec.backend == "kokoro":
             audio = runner.synthesize(text, self.style(spec), language, speed)
         elif spec.backend == "piper":
@@ -65,5 +69,5 @@ class Voices:
             audio = runner.synthesize(text, speed)
         else:
             audio = runner.synthesize(text, language, spec.voice or "default", speed)
-        audio = to_project_rate(audio, runner.sample_rate)
+        audio = trim_silence(to_project_rate(audio, runner.sample_rate), RATE)
         return shift_pitch(audio, RATE, spec.pitch, formants=False) if spec.pitch else audio

@@ -16,7 +16,7 @@ from dubstudio.errors import DubStudioError
 log = logging.getLogger(__name__)
 
 # Command modules under dubstudio.cli, in the order `--help` lists them.
-COMMANDS = ["demo", "sample", "project", "doctor", "engine"]
+COMMANDS = ["demo", "sample", "dub", "stages", "project", "doctor", "engine"]
 
 
 def build_parser() -> argparse.ArgumentParser:

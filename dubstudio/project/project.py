@@ -260,6 +260,12 @@ class Project:
     def set_take_figures(self, take_id: int, *, fit: dict | None = None, qa: dict | None = None) -> OpChanges:
         return self._run(results.set_take_figures, take_id, fit, qa, undoable=False)
 
+    def set_source_language(self, code: str) -> None:
+        """The source language once transcription has detected it (a project made with 'und')."""
+        _check_languages(code, list(self.settings.target_languages))
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE settings SET source_language = ? WHERE id = 1", (code,))
+
     def add_speaker(self, name: str) -> int:
         with self._db.transaction() as conn:
             return conn.execute("INSERT INTO speakers (name) VALUES (?)", (name,)).lastrowid

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
+from dubstudio.dsp.trim import trim_silence
 from dubstudio.errors import DubStudioError
 from dubstudio.sample import music, picture
 
@@ -64,19 +65,6 @@ def _db(value: float) -> float:
     return 10 ** (value / 20)
 
 
-def _trim(audio: np.ndarray, rate: int) -> np.ndarray:
-    """Cut leading and trailing silence (10 ms frames under -45 dB relative to the peak)."""
-    hop = rate // 100
-    frames = len(audio) // hop
-    if frames == 0:
-        return audio
-    rms = np.sqrt(np.mean(audio[:frames * hop].reshape(frames, hop) ** 2, axis=1))
-    loud = np.nonzero(rms > np.max(np.abs(audio)) * _db(-45.0))[0]
-    if len(loud) == 0:
-        return audio[:0]
-    return audio[loud[0] * hop:(loud[-1] + 1) * hop]
-
-
 def _to_rate(audio: np.ndarray, rate: int) -> np.ndarray:
     from scipy.signal import resample_poly
 
@@ -100,7 +88,7 @@ def synthesize_lines(script: dict, count: int) -> list[tuple[str, str, np.ndarra
             audio = runner.synthesize(text)
         else:
             audio = runner.synthesize(text, spec["voice"], script["language"])
-        audio = _trim(_to_rate(audio, runner.sample_rate), RATE)
+        audio = trim_silence(_to_rate(audio, runner.sample_rate), RATE, pad_ms=0)
         audio *= _db(DIALOGUE_RMS_DB) / max(1e-9, float(np.sqrt(np.mean(audio ** 2))))
         fade = RATE // 200  # 5 ms, so no line starts or ends with a click
         audio[:fade] *= np.linspace(0, 1, fade, dtype=np.float32)

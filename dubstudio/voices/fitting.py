@@ -6,7 +6,9 @@ it is made: the synthesizer's own speed control first (it re-times phonemes, whi
 then rubberband R3 for the rest and for sample-exact length. Auto prefers small changes: up to a
 comfortable 1.10x, then silence borrowed from the gap (never closer than 100 ms to the next line),
 then up to the 1.20x limit, then the shortest candidate that fits, else it leaves the line over and
-flags it. Runs in the engine, with the synthesizer passed in.
+flags it. Only when the gap after is used up may a line start early, by at most 300 ms of the
+silence before it (the take's offset): later than that, the voice visibly leads the lips.
+Runs in the engine, with the synthesizer passed in.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -19,7 +21,8 @@ from dubstudio.dsp.rubberband import stretch_to
 
 RATE = 48_000
 COMFORT_TEMPO = 1.10
-GUARD = RATE // 10  # keep 100 ms of silence before the next line
+GUARD = RATE // 10  # keep 100 ms of silence before the next line (and after the previous one)
+MAX_LEAD = RATE * 3 // 10  # a line may start at most 300 ms early
 EXACT_TOLERANCE = RATE // 100  # a synthesized length within 10 ms of the target is left alone
 
 
@@ -50,8 +53,8 @@ class Fit:
     stretch: float = 1.0    # rubberband time ratio applied (output/input length)
     tempo: float = 1.0      # overall pace change: natural / length
     borrowed: int = 0       # samples of the gap after the line used
-    over: int = 0           # samples past the slot and the usable gap
-    offset: int = 0         # where the take starts, relative to the line's start
+    over: int = 0           # samples past the slot and the usable gaps
+    offset: int = 0         # where the take starts, relative to the line's start (negative: early)
     candidate: int | None = None  # index of the translation candidate used, if not the line's own
     notes: list[str] = field(default_factory=list)
 
@@ -82,18 +85,21 @@ def _to_length(synthesize: Synthesize, text: str, natural: np.ndarray, target: i
 
 def fit_line(synthesize: Synthesize, text: str, slot: int, gap: int, strategy: Strategy = Strategy.AUTO,
              limits: Limits = Limits(), can_speed: bool = True,
-             candidates: list[str] | None = None) -> tuple[np.ndarray, Fit]:
-    """Synthesize text for a slot of `slot` samples followed by `gap` samples of silence."""
+             candidates: list[str] | None = None, lead: int = 0) -> tuple[np.ndarray, Fit]:
+    """Synthesize text for a slot of `slot` samples with `lead` samples of silence before it and
+    `gap` after it."""
     strategy = Strategy(strategy)
     natural = synthesize(text, 1.0)
     fit = Fit(strategy.value, len(natural), slot)
     room = slot + max(0, gap - GUARD)
+    early = min(MAX_LEAD, max(0, lead - GUARD)) if strategy is Strategy.AUTO else 0
 
     def finish(result: np.ndarray) -> tuple[np.ndarray, Fit]:
         fit.length = len(result)
         fit.tempo = round(fit.natural / max(1, fit.length), 4)
         fit.borrowed = min(room - slot, max(0, fit.length - slot))
-        fit.over = max(0, fit.length - room)
+        fit.offset = -min(early, max(0, fit.length - room))
+        fit.over = max(0, fit.length - room - early)
         if fit.over:
             fit.notes.append(f"over by {fit.over * 1000 // RATE} ms")
         return result, fit
@@ -107,6 +113,9 @@ def fit_line(synthesize: Synthesize, text: str, slot: int, gap: int, strategy: S
         if length <= slot:
             return 1.0
         tempo = max(min(length / slot, COMFORT_TEMPO), length / room)
+        if tempo <= limits.fastest:
+            return tempo
+        tempo = max(COMFORT_TEMPO, length / (room + early))  # start early, as little as needed
         return tempo if tempo <= limits.fastest else None
 
     if strategy in (Strategy.LEAVE, Strategy.BORROW):
@@ -129,6 +138,6 @@ def fit_line(synthesize: Synthesize, text: str, slot: int, gap: int, strategy: S
             fit.candidate, fit.natural = index, len(trial)
             fit.notes.append("shorter candidate")
             return finish(trial if tempo == 1.0 else at_pace(trial, candidate, tempo))
-    if strategy is Strategy.AUTO:  # as fast as allowed, into the gap, and flagged for a person
+    if strategy is Strategy.AUTO:  # as fast as allowed, into the gaps, and flagged for a person
         return finish(at_pace(natural, text, limits.fastest))
     return finish(natural)

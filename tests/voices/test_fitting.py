@@ -62,6 +62,21 @@ def test_too_long_takes_the_shortest_candidate_that_fits():
     assert fit.natural == seconds(2.2) and fit.tempo == pytest.approx(1.10, abs=1e-3)
 
 
+def test_when_the_gap_after_is_used_up_the_line_starts_early_by_at_most_300_ms():
+    # 3.0 s of speech, 2.0 s slot, 0.3 s gap after (0.2 usable): 1.36x without a lead
+    _, fit = fit_line(FakeVoice(), "a" * 30, slot=seconds(2.0), gap=seconds(0.3), lead=seconds(1.0))
+    assert fit.fits and fit.tempo <= 1.2
+    assert -seconds(0.3) <= fit.offset < 0
+    assert fit.length == fit.slot + fit.borrowed - fit.offset
+    _, tight = fit_line(FakeVoice(), "a" * 30, slot=seconds(2.0), gap=seconds(0.3), lead=seconds(0.15))
+    assert not tight.fits and tight.offset == -seconds(0.05), "never within 100 ms of the previous line"
+
+
+def test_a_line_that_fits_after_it_never_starts_early():
+    _, fit = fit_line(FakeVoice(), "a" * 25, slot=seconds(2.0), gap=seconds(1.0), lead=seconds(1.0))
+    assert fit.offset == 0
+
+
 def test_with_no_way_to_fit_it_is_as_fast_as_allowed_and_flagged():
     _, fit = fit_line(FakeVoice(), "a" * 40, slot=seconds(2.0), gap=seconds(0.5))
     assert not fit.fits and fit.tempo == pytest.approx(1.2, abs=1e-3)

@@ -1,0 +1,114 @@
+"""`dubstudio dub`: the whole first pass headless; `dubstudio render`: deliver again after edits."""
+
+import contextlib
+from pathlib import Path
+
+from dubstudio.cli.engine import add_engine_arguments, engine_from_args
+from dubstudio.cli.progress import TerminalReporter
+from dubstudio.errors import DubStudioError
+from dubstudio.mix.loudness import PRESETS
+from dubstudio.pipeline.dub import Summary, dub, figures, open_or_create
+from dubstudio.pipeline.render import render
+from dubstudio.pipeline.run import Options, Run
+from dubstudio.project import Project
+
+
+def add_model_arguments(parser) -> None:
+    parser.add_argument("--whisper", metavar="FOLDER", help="a studio Whisper (CTranslate2) model folder")
+    parser.add_argument("--pyannote", metavar="FOLDER", help="a studio pyannote diarization pipeline folder")
+    parser.add_argument("--speakers", type=int, metavar="N", help="how many speakers (default: find out)")
+    parser.add_argument("--translator", choices=["apertium", "marian", "opus-mt-ct2"], default="apertium",
+                        help="translation backend (default: apertium, embedded)")
+    parser.add_argument("--translator-model", metavar="FOLDER", help="the model folder of a studio translator")
+    parser.add_argument("--no-qa", action="store_true", help="skip transcribing each take back (faster)")
+
+
+def options_from_args(args, targets: tuple[str, ...]) -> Options:
+    if args.translator != "apertium" and not args.translator_model:
+        raise DubStudioError(f"the {args.translator} translator needs its model folder: add --translator-model FOLDER.")
+    return Options(source=getattr(args, "source", None), targets=targets, speakers=args.speakers,
+                   whisper=args.whisper, pyannote=args.pyannote, translator=args.translator,
+                   translator_folder=args.translator_model, preset=args.preset, qa=not args.no_qa)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("dub", help="dub a video into other languages, headless",
+                                   description="Run the whole pipeline on INPUT and write the master, stems, "
+                                               "subtitles, an OTIO timeline and the project into OUT. "
+                                               "Running it again resumes from what is done.")
+    parser.add_argument("input", type=Path, help="the video (or audio) to dub")
+    parser.add_argument("--to", dest="targets", action="append", required=True, metavar="LANG",
+                        help="a target language (ISO 639-1, e.g. es); repeat for more")
+    parser.add_argument("--from", dest="source", metavar="LANG", help="the source language (default: detect)")
+    parser.add_argument("-o", "--output", type=Path, help="output folder (default: INPUT's name + '-dub' beside it)")
+    parser.add_argument("--preset", choices=sorted(PRESETS), default="web",
+                        help="delivery loudness: web -16 LUFS, ebu -23 LUFS, atsc -24 LKFS (default web)")
+    add_model_arguments(parser)
+    add_engine_arguments(parser)
+    parser.set_defaults(func=run_dub)
+
+    again = subparsers.add_parser("render", help="render a project's masters again after edits",
+                                  description="Mix and deliver PROJECT's languages again from its chosen takes.")
+    again.add_argument("project", type=Path)
+    again.add_argument("-o", "--output", type=Path, help="output folder (default: the project's folder)")
+    again.add_argument("--to", dest="targets", action="append", metavar="LANG",
+                       help="only these languages (default: all the project's)")
+    again.add_argument("--preset", choices=sorted(PRESETS), default="web")
+    add_engine_arguments(again)
+    again.set_defaults(func=run_render)
+
+
+def print_summary(summary: Summary) -> None:
+    print(f"\nProject: {summary.project}")
+    print(f"Lines: {summary.lines}")
+    for language, found in summary.languages.items():
+        fits = found["takes"] - len(found["over"])
+        print(f"  {language}: {found['takes']} takes, {fits} inside their slot or borrowed gap, "
+              f"{found['within_limits']} within the pace limits"
+              + (f"; over: lines {', '.join(map(str, found['over']))}" if found["over"] else ""))
+        print(f"      QA: {len(found['flagged'])} flagged"
+              + (f" (lines {', '.join(map(str, found['flagged']))})" if found["flagged"] else "")
+              + f"; loudness {found.get('lufs', float('nan')):.1f} LUFS, true peak {found.get('true_peak', float('nan')):.1f} dBTP")
+    rendered = summary.rendered
+    if rendered is None:
+        return
+    if rendered.residual_db is not None:
+        print(f"Original speech left under the lines: {rendered.residual_db:+.1f} dB against the M&E between them")
+    print(f"Subtitles: {', '.join(str(p) for p in rendered.subtitles)}")
+    print(f"Stems: {', '.join(str(p) for p in rendered.stems)}")
+    print(f"Timeline: {rendered.timeline}")
+    if rendered.master:
+        print(f"Master: {rendered.master}")
+
+
+def run_dub(args) -> int:
+    source = args.input.expanduser().resolve()
+    targets = tuple(dict.fromkeys(args.targets))
+    out = (args.output or source.with_name(f"{source.stem}-dub")).expanduser().resolve()
+    options = options_from_args(args, targets)
+    with contextlib.closing(open_or_create(source, out, targets, args.source)) as project, \
+            engine_from_args(args) as engine:
+        summary = dub(Run(project, engine, options, TerminalReporter()), out)
+    if summary.lines == 0:
+        print("No speech was found in the source, so there is nothing to dub.")
+        return 0
+    print_summary(summary)
+    return 0
+
+
+def run_render(args) -> int:
+    path = args.project.expanduser().resolve()
+    with contextlib.closing(Project.open(path)) as project, engine_from_args(args) as engine:
+        targets = tuple(args.targets or project.settings.target_languages)
+        unknown = [code for code in targets if code not in project.settings.target_languages]
+        if unknown:
+            raise DubStudioError(f"{path.name} has no {', '.join(unknown)} dub: its languages are "
+                                 f"{', '.join(project.settings.target_languages)}.")
+        run = Run(project, engine, Options(targets=targets, preset=args.preset), TerminalReporter())
+        out = (args.output or path.parent).expanduser().resolve()
+        summary = Summary(path, len(project.lines()))
+        summary.rendered = render(run, out, list(targets), args.preset)
+        for language in targets:
+            summary.languages[language] = figures(run, language) | summary.rendered.mixes.get(language, {})
+    print_summary(summary)
+    return 0
