@@ -66,8 +66,10 @@ def print_summary(summary: Summary) -> None:
         print(f"  {language}: {found['takes']} takes, {fits} inside their slot or borrowed gap, "
               f"{found['within_limits']} within the pace limits"
               + (f"; over: lines {', '.join(map(str, found['over']))}" if found["over"] else ""))
-        print(f"      QA: {len(found['flagged'])} flagged"
+        print(f"      QA: {len(found['flagged'])} flagged by back-transcription"
               + (f" (lines {', '.join(map(str, found['flagged']))})" if found["flagged"] else "")
+              + (f", glossary terms missing in lines {', '.join(map(str, found['glossary']))}"
+                 if found.get("glossary") else "")
               + f"; loudness {found.get('lufs', float('nan')):.1f} LUFS, true peak {found.get('true_peak', float('nan')):.1f} dBTP")
     rendered = summary.rendered
     if rendered is None:

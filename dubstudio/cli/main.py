@@ -8,6 +8,7 @@ stderr; anything else is logged with its traceback and summarised in one sentenc
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from dubstudio import __version__, logs
@@ -51,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dubstudio: interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`dubstudio project info X | head`): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:  # a bug: keep the traceback in the log, give the user one line
         log.exception("unexpected error")
         print(f"dubstudio: unexpected error ({type(error).__name__}: {error}); "

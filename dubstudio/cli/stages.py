@@ -13,8 +13,8 @@ from dubstudio.pipeline.run import Options, Run
 from dubstudio.project import Project
 
 
-def _common(parser, languages: bool = True) -> None:
-    parser.add_argument("project", type=Path, help="a .dubproj file")
+def _common(parser, languages: bool = True, optional: bool = False) -> None:
+    parser.add_argument("project", type=Path, help="a .dubproj file", nargs="?" if optional else None)
     if languages:
         parser.add_argument("--to", "--lang", dest="targets", action="append", metavar="LANG",
                             help="a target language (default: all the project's)")
@@ -34,7 +34,9 @@ def register(subparsers) -> None:
     translate = subparsers.add_parser("translate", help="translate a project's lines",
                                       description="Translate the lines (machine translations are refreshed; "
                                                   "what a person edited or approved is kept).")
-    _common(translate)
+    _common(translate, optional=True)
+    translate.add_argument("--pairs", action="store_true",
+                           help="list the language pairs the installed translators support, and stop")
     translate.add_argument("--translator", choices=["apertium", "marian", "opus-mt-ct2"], default="apertium")
     translate.add_argument("--translator-model", metavar="FOLDER")
     translate.add_argument("--n-best", type=int, default=4, help="candidates per line from n-best backends")
@@ -85,7 +87,33 @@ def run_transcribe(args) -> int:
     return 0
 
 
+def list_pairs(args) -> int:
+    from dubstudio.engine.backends.apertium import Apertium
+
+    apertium = Apertium()
+    print("Apertium (embedded):")
+    for (source, target), modes in sorted(apertium.routes.items()):
+        print(f"  {source} -> {target}" + (f"  (through {apertium.pivot})" if len(modes) > 1 else ""))
+    if args.translator_model:
+        from dubstudio.engine.jobs.translate import translator
+
+        class Direct:  # load the studio model here, only to ask it what it translates
+            @staticmethod
+            def model(name, loader):
+                return loader()
+
+        studio = translator(Direct, args.translator, args.translator_model)
+        print(f"{args.translator} ({args.translator_model}):")
+        for source, target in sorted(studio.pairs()):
+            print(f"  {source} -> {target}")
+    return 0
+
+
 def run_translate(args) -> int:
+    if args.pairs:
+        return list_pairs(args)
+    if args.project is None:
+        raise DubStudioError("name the project to translate, or ask for --pairs.")
     if args.translator != "apertium" and not args.translator_model:
         raise DubStudioError(f"the {args.translator} translator needs its model folder: add --translator-model FOLDER.")
     options = Options(translator=args.translator, translator_folder=args.translator_model, n_best=args.n_best)

@@ -13,6 +13,8 @@ from dubstudio.pipeline import voices as voices_stage
 from dubstudio.pipeline.ingest import frame_rate, inspect, probe_dict
 from dubstudio.pipeline.run import Run
 from dubstudio.pipeline.transcribe import UNDETERMINED
+from dubstudio.pipeline.translate import glossary_for
+from dubstudio.translation.glossary import Glossary
 from dubstudio.project import Project
 
 
@@ -48,12 +50,15 @@ def open_or_create(source: Path, out: Path, targets: tuple[str, ...], language: 
 
 
 def figures(run: Run, language: str) -> dict:
-    """Fit and QA over the language's chosen takes."""
+    """Fit and QA over the language's chosen takes; glossary terms missing from the translations."""
     project = run.project
     translations = project.translations(language)
-    over, flagged, tempos, takes = [], [], [], 0
+    glossary = Glossary.of(glossary_for(run, language))
+    over, flagged, tempos, takes, terms = [], [], [], 0, []
     for line in project.lines():
         translation = translations.get(line.id)
+        if translation is not None and glossary.check(line.source_text, translation.text):
+            terms.append(line.number)
         if translation is None or translation.chosen_take_id is None:
             continue
         take = project.take(translation.chosen_take_id)
@@ -63,7 +68,7 @@ def figures(run: Run, language: str) -> dict:
             over.append(line.number)
         if take.qa.get("flagged"):
             flagged.append(line.number)
-    return {"takes": takes, "over": over, "flagged": flagged,
+    return {"takes": takes, "over": over, "flagged": flagged, "glossary": terms,
             "within_limits": sum(1 for t in tempos if 0.85 - 1e-3 <= t <= 1.2 + 1e-3)}
 
 

@@ -95,3 +95,12 @@ def test_doctor_names_a_missing_tool_and_its_fix(tmp_path):
     assert len(failing) == 1 and "espeak-ng" in failing[0]
     assert "sudo apt-get install espeak-ng" in failing[0]
     assert "Traceback" not in out.stderr + out.stdout
+
+
+def test_a_reader_that_went_away_ends_the_command_quietly():
+    # the pipe's reading end is closed before the command (which takes a second to start) writes
+    process = subprocess.Popen([*DUBSTUDIO, "translate", "--pairs"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    process.stdout.close()
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 0 and errors == ""
