@@ -59,8 +59,7 @@ class Voices:
     def render(self, spec: VoiceSpec, text: str, language: str, speed: float = 1.0) -> np.ndarray:
         """Mono float32 at 48 kHz; speed is relative to the voice's natural pace in the language."""
         runner = self.runner(spec.backend)
-        voice = spec.voice or (max(spec.blend, key=lambda pair: pair[1])[0] if spec.blend else "")
-        speed *= base_speed(spec.backend, voice, language)
+        speed *= base_speed(spec.backend, spec.main_voice, language)
         if spec.backend == "kokoro":
             audio = runner.synthesize(text, self.style(spec), language, speed)
         elif spec.backend == "piper":

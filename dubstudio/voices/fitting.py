@@ -2,8 +2,10 @@
 from the gap after the line, a shorter translation, or left over and flagged.
 
 The limits (0.85-1.20 by default) bound the overall change of pace against the natural take, however
-it is made: the synthesizer's own speed control first (it re-times phonemes, which sounds natural),
-then rubberband R3 for the rest and for sample-exact length. Auto prefers small changes: up to a
+it is made: up to 8% by rubberband R3 alone (transparent on speech), beyond that by the
+synthesizer's own speed control (it re-times phonemes, which sounds natural), with rubberband for
+the residual and the sample-exact length. Given an estimate of the natural length, the line is
+rendered once, at about the right speed. Auto prefers small changes: up to a
 comfortable 1.10x, then silence borrowed from the gap (never closer than 100 ms to the next line),
 then up to the 1.20x limit, then the shortest candidate that fits, else it leaves the line over and
 flags it. Only when the gap after is used up may a line start early, by at most 300 ms of the
@@ -23,7 +25,7 @@ RATE = 48_000
 COMFORT_TEMPO = 1.10
 GUARD = RATE // 10  # keep 100 ms of silence before the next line (and after the previous one)
 MAX_LEAD = RATE * 3 // 10  # a line may start at most 300 ms early
-EXACT_TOLERANCE = RATE // 100  # a synthesized length within 10 ms of the target is left alone
+SMALL_STRETCH = 0.08  # rubberband R3 within 8% is transparent on speech; beyond it, re-synthesize
 
 
 class Strategy(str, Enum):
@@ -69,13 +71,14 @@ class Fit:
 Synthesize = Callable[[str, float], np.ndarray]  # (text, speed) -> mono float32 at 48 kHz
 
 
-def _to_length(synthesize: Synthesize, text: str, natural: np.ndarray, target: int, resynthesize: bool,
-               fit: Fit) -> np.ndarray:
-    """The take at exactly `target` samples: re-synthesized at the speed that should give it (when
-    asked), then stretched by rubberband for what is left."""
-    audio = natural
-    if resynthesize and abs(len(natural) - target) > EXACT_TOLERANCE:
-        fit.speed = round(len(natural) / target, 4)
+def _to_length(synthesize: Synthesize, text: str, source: np.ndarray, source_speed: float, target: int,
+               resynthesize: bool, fit: Fit) -> np.ndarray:
+    """The take at exactly `target` samples, from a render made at `source_speed`: stretched by
+    rubberband when that is a small change (transparent with R3), else re-synthesized at the speed
+    that should give the target and then stretched by what is left."""
+    audio, fit.speed = source, source_speed
+    if resynthesize and abs(target / len(source) - 1) > SMALL_STRETCH:
+        fit.speed = round(len(source) * source_speed / target, 4)
         audio = synthesize(text, fit.speed)
     if len(audio) != target:
         fit.stretch = round(target / len(audio), 4)
@@ -84,28 +87,14 @@ def _to_length(synthesize: Synthesize, text: str, natural: np.ndarray, target: i
 
 
 def fit_line(synthesize: Synthesize, text: str, slot: int, gap: int, strategy: Strategy = Strategy.AUTO,
-             limits: Limits = Limits(), can_speed: bool = True,
-             candidates: list[str] | None = None, lead: int = 0) -> tuple[np.ndarray, Fit]:
+             limits: Limits = Limits(), can_speed: bool = True, candidates: list[str] | None = None,
+             lead: int = 0, estimate: int | None = None) -> tuple[np.ndarray, Fit]:
     """Synthesize text for a slot of `slot` samples with `lead` samples of silence before it and
-    `gap` after it."""
+    `gap` after it. `estimate` (the expected natural length, from the voice's calibrated rate) lets
+    auto render once at about the right speed instead of twice."""
     strategy = Strategy(strategy)
-    natural = synthesize(text, 1.0)
-    fit = Fit(strategy.value, len(natural), slot)
     room = slot + max(0, gap - GUARD)
     early = min(MAX_LEAD, max(0, lead - GUARD)) if strategy is Strategy.AUTO else 0
-
-    def finish(result: np.ndarray) -> tuple[np.ndarray, Fit]:
-        fit.length = len(result)
-        fit.tempo = round(fit.natural / max(1, fit.length), 4)
-        fit.borrowed = min(room - slot, max(0, fit.length - slot))
-        fit.offset = -min(early, max(0, fit.length - room))
-        fit.over = max(0, fit.length - room - early)
-        if fit.over:
-            fit.notes.append(f"over by {fit.over * 1000 // RATE} ms")
-        return result, fit
-
-    def at_pace(source: np.ndarray, words: str, tempo: float) -> np.ndarray:
-        return _to_length(synthesize, words, source, round(len(source) / tempo), can_speed, fit)
 
     def auto_tempo(length: int) -> float | None:
         """Within a comfortable 1.10x the slot is met; beyond it the gap is borrowed, and the pace
@@ -118,16 +107,42 @@ def fit_line(synthesize: Synthesize, text: str, slot: int, gap: int, strategy: S
         tempo = max(COMFORT_TEMPO, length / (room + early))  # start early, as little as needed
         return tempo if tempo <= limits.fastest else None
 
+    first_speed = 1.0
+    if strategy is Strategy.AUTO and can_speed and estimate:
+        first_speed = auto_tempo(estimate) or limits.fastest
+    first = synthesize(text, first_speed)
+    natural = round(len(first) * first_speed)  # its length at the voice's natural pace
+    fit = Fit(strategy.value, natural, slot)
+
+    def finish(result: np.ndarray) -> tuple[np.ndarray, Fit]:
+        fit.length = len(result)
+        fit.tempo = round(fit.natural / max(1, fit.length), 4)
+        fit.borrowed = min(room - slot, max(0, fit.length - slot))
+        fit.offset = -min(early, max(0, fit.length - room))
+        fit.over = max(0, fit.length - room - early)
+        if fit.over:
+            fit.notes.append(f"over by {fit.over * 1000 // RATE} ms")
+        return result, fit
+
+    def at_pace(source: np.ndarray, speed: float, words: str, natural_length: int, tempo: float) -> np.ndarray:
+        return _to_length(synthesize, words, source, speed, round(natural_length / tempo), can_speed, fit)
+
     if strategy in (Strategy.LEAVE, Strategy.BORROW):
-        return finish(natural)
+        return finish(first)
     if strategy in (Strategy.SPEED, Strategy.STRETCH):
         # an explicit pace change fills the slot either way, within the limits; a voice without a
         # speed control gets the stretch alone
-        tempo = min(max(len(natural) / slot, limits.slowest), limits.fastest)
-        target = round(len(natural) / tempo)
-        return finish(_to_length(synthesize, text, natural, target, strategy is Strategy.SPEED and can_speed, fit))
-    if strategy is Strategy.AUTO and (tempo := auto_tempo(len(natural))) is not None:
-        return finish(natural if tempo == 1.0 else at_pace(natural, text, tempo))
+        tempo = min(max(natural / slot, limits.slowest), limits.fastest)
+        if strategy is Strategy.STRETCH or not can_speed:
+            fit.speed = 1.0
+            target = round(natural / tempo)
+            fit.stretch = round(target / len(first), 4)
+            return finish(stretch_to(first, RATE, target))
+        fit.speed = round(tempo, 4)
+        return finish(_to_length(synthesize, text, synthesize(text, fit.speed), fit.speed,
+                                 round(natural / tempo), False, fit))
+    if strategy is Strategy.AUTO and (tempo := auto_tempo(natural)) is not None:
+        return finish(at_pace(first, first_speed, text, natural, tempo))
     if strategy in (Strategy.AUTO, Strategy.SHORTER):
         for index, candidate in sorted(enumerate(candidates or []), key=lambda item: len(item[1])):
             if candidate.strip() == text.strip():
@@ -137,7 +152,7 @@ def fit_line(synthesize: Synthesize, text: str, slot: int, gap: int, strategy: S
                 continue
             fit.candidate, fit.natural = index, len(trial)
             fit.notes.append("shorter candidate")
-            return finish(trial if tempo == 1.0 else at_pace(trial, candidate, tempo))
+            return finish(at_pace(trial, 1.0, candidate, len(trial), tempo))
     if strategy is Strategy.AUTO:  # as fast as allowed, into the gaps, and flagged for a person
-        return finish(at_pace(natural, text, limits.fastest))
-    return finish(natural)
+        return finish(at_pace(first, first_speed, text, natural, limits.fastest))
+    return finish(first)

@@ -12,6 +12,11 @@ class VoiceSpec:
     pitch: float = 0.0                 # semitones, applied after synthesis
     clone_of: str = ""                 # the speaker whose reference audio a cloning backend uses
 
+    @property
+    def main_voice(self) -> str:
+        """The stock voice, or a blend's heaviest one: whose calibrated pace the voice follows."""
+        return self.voice or (max(self.blend, key=lambda pair: pair[1])[0] if self.blend else "")
+
     def label(self) -> str:
         if self.clone_of:
             name = f"clone of {self.clone_of}"

@@ -12,6 +12,7 @@ import soundfile
 from dubstudio.engine.voices import Voices, to_project_rate
 from dubstudio.voices.consent import require_consent
 from dubstudio.voices.fitting import Limits, Strategy, fit_line
+from dubstudio.voices.pace import paced_rate
 from dubstudio.voices.spec import VoiceSpec
 
 
@@ -65,9 +66,11 @@ def synthesize_line(inputs: dict, job) -> dict:
     Returns the take (48 kHz float32), its fit figures, and its QA figures."""
     job.progress("synthesize", 0, 2)
     limits = Limits(**inputs["limits"]) if inputs.get("limits") else Limits()
+    spec = VoiceSpec.from_dict(inputs["voice"])
+    estimate = paced_rate(spec.backend, spec.main_voice, inputs["language"]).samples(inputs["text"], inputs["language"])
     audio, fit = fit_line(_synthesizer(inputs, job), inputs["text"], inputs["slot"], inputs["gap"],
                           Strategy(inputs.get("strategy") or "auto"), limits,
-                          candidates=inputs.get("candidates") or [], lead=inputs.get("lead", 0))
+                          candidates=inputs.get("candidates") or [], lead=inputs.get("lead", 0), estimate=estimate)
     text = inputs["candidates"][fit.candidate] if fit.candidate is not None else inputs["text"]
     job.progress("synthesize", 1, 2, f"{len(audio) / 48_000:.2f} s")
     qa = {}

@@ -34,12 +34,35 @@ def test_a_take_that_fits_is_left_at_its_natural_pace():
     assert voice.calls == [("a" * 20, 1.0)]
 
 
-def test_slightly_long_is_spoken_faster_to_end_exactly_on_the_slot():
+def test_slightly_long_is_stretched_to_end_exactly_on_the_slot():
     voice = FakeVoice()
     audio, fit = fit_line(voice, "a" * 21, slot=seconds(2.0), gap=seconds(1))  # 2.1 s natural: 1.05x
     assert len(audio) == seconds(2.0) and fit.fits and fit.borrowed == 0
-    assert fit.speed == pytest.approx(1.05, abs=1e-3)
+    assert fit.speed == 1.0 and fit.stretch == pytest.approx(2.0 / 2.1, abs=1e-3), "5% is a transparent stretch"
     assert fit.tempo == pytest.approx(1.05, abs=1e-3)
+    assert len(voice.calls) == 1
+
+
+def test_a_bigger_change_is_made_by_the_synthesizer_speed():
+    voice = FakeVoice()
+    audio, fit = fit_line(voice, "a" * 28, slot=seconds(2.0), gap=seconds(1.0))  # 2.8 s: 1.10x into the gap
+    assert fit.fits and fit.speed == pytest.approx(1.1, abs=1e-3) and voice.calls[-1][1] == fit.speed
+    assert len(audio) == fit.length
+
+
+def test_a_good_estimate_renders_the_line_once_at_the_right_speed():
+    voice = FakeVoice()
+    _, fit = fit_line(voice, "a" * 28, slot=seconds(2.0), gap=seconds(1.0), estimate=seconds(2.75))
+    assert len(voice.calls) == 1 and voice.calls[0][1] > 1.05
+    assert fit.fits and fit.natural == pytest.approx(seconds(2.8), abs=2)
+    assert fit.tempo == pytest.approx(1.1, abs=1e-3)
+
+
+def test_a_wrong_estimate_costs_a_second_render_not_a_wrong_take():
+    voice = FakeVoice()
+    _, fit = fit_line(voice, "a" * 16, slot=seconds(2.0), gap=seconds(0.5), estimate=seconds(3.0))
+    assert fit.fits and fit.tempo == pytest.approx(1.0, abs=1e-3), "1.6 s fits at its natural pace"
+    assert [speed for _, speed in voice.calls] == [1.2, 1.0]  # 3.0 s would not fit: rendered at 1.2x
 
 
 def test_longer_borrows_the_gap_at_a_comfortable_pace_without_reaching_the_next_line():
