@@ -6,20 +6,26 @@ best one 2 semitones up and down (and 4 in the direction that helped), then blen
 at that pitch.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 import numpy as np
 
+from dubstudio import paths
 from dubstudio.voices.spec import VoiceSpec
 
-# One natural sentence per language, long enough (3-4 s) for a stable speaker embedding.
+CACHE_VERSION = 1  # bump when rendering changes what a voice sounds like (pace, trimming)
+
+# One natural sentence per language, about 2.5 s spoken: over one Resemblyzer window (1.6 s) for a
+# stable embedding, and short, because casting renders it about ten times.
 CALIBRATION = {
-    "en": "Good morning, I hope you had a pleasant trip and that the hotel was comfortable.",
-    "es": "Buenos días, espero que hayas tenido un buen viaje y que el hotel fuera cómodo.",
-    "fr": "Bonjour, j'espère que tu as fait un bon voyage et que l'hôtel était confortable.",
-    "it": "Buongiorno, spero che tu abbia fatto un buon viaggio e che l'albergo fosse comodo.",
-    "pt": "Bom dia, espero que você tenha feito uma boa viagem e que o hotel fosse confortável.",
-    "ca": "Bon dia, espero que hagis fet un bon viatge i que l'hotel fos còmode.",
+    "en": "Good morning, I hope your trip was pleasant and calm.",
+    "es": "Buenos días, espero que el viaje fuera tranquilo.",
+    "fr": "Bonjour, j'espère que le voyage était tranquille.",
+    "it": "Buongiorno, spero che il viaggio sia stato tranquillo.",
+    "pt": "Bom dia, espero que a viagem tenha sido tranquila.",
+    "ca": "Bon dia, espero que el viatge fos tranquil.",
 }
 PITCH_STEP = 2.0
 BLEND_WEIGHTS = (0.3, 0.5)
@@ -38,6 +44,20 @@ def embed(encoder, audio48k: np.ndarray) -> np.ndarray:
     return encoder.embed_utterance(resample_poly(audio48k, 1, 3).astype(np.float32))
 
 
+def voice_embedding(voices, encoder, spec: VoiceSpec, language: str, sentence: str) -> np.ndarray:
+    """A candidate voice's embedding. It does not depend on the speaker being cast, so it is kept
+    on disk: after the first casting in a language, the search costs almost nothing."""
+    key = hashlib.sha256(json.dumps([CACHE_VERSION, spec.as_dict(), language, sentence]).encode()).hexdigest()
+    path = paths.cache_dir("casting") / f"{key[:32]}.npy"
+    if path.is_file():
+        return np.load(path, allow_pickle=False)
+    vector = embed(encoder, voices.render(spec, sentence, language))
+    partial = path.with_name(path.stem + ".partial.npy")
+    np.save(partial, vector, allow_pickle=False)
+    partial.replace(path)
+    return vector
+
+
 def cast_speaker(voices, encoder, reference48k: np.ndarray, language: str) -> Casting:
     """The embedded voice closest to the reference audio, speaking `language`."""
     target = embed(encoder, reference48k)
@@ -46,7 +66,7 @@ def cast_speaker(voices, encoder, reference48k: np.ndarray, language: str) -> Ca
 
     def score(spec: VoiceSpec) -> float:
         if spec not in scored:
-            scored[spec] = float(np.dot(target, embed(encoder, voices.render(spec, sentence, language))))
+            scored[spec] = float(np.dot(target, voice_embedding(voices, encoder, spec, language, sentence)))
         return scored[spec]
 
     stock = [VoiceSpec("kokoro", name) for name in voices.runner("kokoro").voices]

@@ -27,8 +27,9 @@ def run(args) -> int:
     print(f"Sample clip: {sample.video} ({len(sample.info['lines'])} lines, "
           f"{sample.info['samples'] / sample.info['sample_rate']:.1f} s). Dubbing it into Spanish ...", flush=True)
     out = folder / "dub"
+    reporter = TerminalReporter()
     with contextlib.closing(open_or_create(sample.video, out, ("es",), "en")) as project, open_engine() as engine:
-        summary = dub(Run(project, engine, Options(source="en", targets=("es",)), TerminalReporter()), out)
-    print_summary(summary)
+        summary = dub(Run(project, engine, Options(source="en", targets=("es",)), reporter), out)
+    print_summary(summary, reporter.timings)
     print(f"\nThe Spanish master is {summary.rendered.master}")
     return 0
