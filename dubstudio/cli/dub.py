@@ -58,8 +58,10 @@ def register(subparsers) -> None:
     again.set_defaults(func=run_render)
 
 
-def print_summary(summary: Summary) -> None:
+def print_summary(summary: Summary, timings: list[tuple[str, float]] = ()) -> None:
     print(f"\nProject: {summary.project}")
+    if timings:
+        print("Time: " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in timings))
     print(f"Lines: {summary.lines}")
     for language, found in summary.languages.items():
         fits = found["takes"] - len(found["over"])
@@ -88,13 +90,14 @@ def run_dub(args) -> int:
     targets = tuple(dict.fromkeys(args.targets))
     out = (args.output or source.with_name(f"{source.stem}-dub")).expanduser().resolve()
     options = options_from_args(args, targets)
+    reporter = TerminalReporter()
     with contextlib.closing(open_or_create(source, out, targets, args.source)) as project, \
             engine_from_args(args) as engine:
-        summary = dub(Run(project, engine, options, TerminalReporter()), out)
+        summary = dub(Run(project, engine, options, reporter), out)
     if summary.lines == 0:
         print("No speech was found in the source, so there is nothing to dub.")
         return 0
-    print_summary(summary)
+    print_summary(summary, reporter.timings)
     return 0
 
 
