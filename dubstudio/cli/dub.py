@@ -21,6 +21,8 @@ def add_model_arguments(parser) -> None:
                         help="translation backend (default: apertium, embedded)")
     parser.add_argument("--translator-model", metavar="FOLDER", help="the model folder of a studio translator")
     parser.add_argument("--no-qa", action="store_true", help="skip transcribing each take back (faster)")
+    parser.add_argument("--demucs", metavar="FOLDER",
+                        help="a studio demucs (htdemucs) model folder, to separate dialogue from M&E")
 
 
 def options_from_args(args, targets: tuple[str, ...]) -> Options:
@@ -28,7 +30,8 @@ def options_from_args(args, targets: tuple[str, ...]) -> Options:
         raise DubStudioError(f"the {args.translator} translator needs its model folder: add --translator-model FOLDER.")
     return Options(source=getattr(args, "source", None), targets=targets, speakers=args.speakers,
                    whisper=args.whisper, pyannote=args.pyannote, translator=args.translator,
-                   translator_folder=args.translator_model, preset=args.preset, qa=not args.no_qa)
+                   translator_folder=args.translator_model, preset=args.preset, qa=not args.no_qa,
+                   demucs=args.demucs)
 
 
 def register(subparsers) -> None:
@@ -54,6 +57,8 @@ def register(subparsers) -> None:
     again.add_argument("--to", dest="targets", action="append", metavar="LANG",
                        help="only these languages (default: all the project's)")
     again.add_argument("--preset", choices=sorted(PRESETS), default="web")
+    again.add_argument("--demucs", metavar="FOLDER", help="the demucs model folder the dub was separated with, "
+                                                          "if any (otherwise the embedded separator runs)")
     add_engine_arguments(again)
     again.set_defaults(func=run_render)
 
@@ -109,7 +114,7 @@ def run_render(args) -> int:
         if unknown:
             raise DubStudioError(f"{path.name} has no {', '.join(unknown)} dub: its languages are "
                                  f"{', '.join(project.settings.target_languages)}.")
-        run = Run(project, engine, Options(targets=targets, preset=args.preset), TerminalReporter())
+        run = Run(project, engine, Options(targets=targets, preset=args.preset, demucs=args.demucs), TerminalReporter())
         out = (args.output or path.parent).expanduser().resolve()
         summary = Summary(path, len(project.lines()))
         summary.rendered = render(run, out, list(targets), args.preset)

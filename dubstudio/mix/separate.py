@@ -70,7 +70,7 @@ def separate(audio: np.ndarray, spans: list[tuple[int, int]]) -> Separation:
     me_mid_t = _istft(me_mid, n)
     dialogue = _istft(mid - me_mid, n)
     music_effects = np.stack([me_mid_t + side_t, me_mid_t - side_t], axis=1).astype(np.float32)
-    return Separation(music_effects, dialogue, _residual_db(music_effects.mean(axis=1), spans, n))
+    return Separation(music_effects, dialogue, speech_residual_db(music_effects.mean(axis=1), spans, n))
 
 
 def _smooth_time(power: np.ndarray, width: int = 3) -> np.ndarray:
@@ -79,7 +79,7 @@ def _smooth_time(power: np.ndarray, width: int = 3) -> np.ndarray:
     return np.apply_along_axis(lambda row: np.convolve(row, kernel, mode="same"), 1, power)
 
 
-def _residual_db(me: np.ndarray, spans: list[tuple[int, int]], n: int) -> float:
+def speech_residual_db(me: np.ndarray, spans: list[tuple[int, int]], n: int) -> float:
     """M&E level under the lines minus between them, in the speech band (300-3400 Hz): about 0 dB
     when no dialogue is left, more when the original voices still come through."""
     from scipy.signal import butter, sosfilt

@@ -53,17 +53,19 @@ def _write_wav(path: Path, audio: np.ndarray) -> Path:
 
 
 def stems_of_source(run: Run) -> tuple[np.ndarray, np.ndarray, float]:
-    """(M&E stereo, original dialogue mono, residual dB), separated once per source and set of lines."""
+    """(M&E stereo, original dialogue mono, residual dB), separated once per source, set of lines and
+    separator."""
     project = run.project
     spans = [(line.start, line.end) for line in project.lines()]
-    key = hashlib.sha256(json.dumps([project.media().content_hash, spans]).encode()).hexdigest()[:24]
+    key = json.dumps([project.media().content_hash, spans, run.options.demucs])
+    key = hashlib.sha256(key.encode()).hexdigest()[:24]
     folder = paths.cache_dir("stems", key)
     me_path, dialogue_path, info = folder / "me.flac", folder / "dialogue.flac", folder / "info.json"
     if not (me_path.is_file() and dialogue_path.is_file() and info.is_file()):
         bar = run.report.stage("separate dialogue from M&E")
         try:
-            result = run.wait(run.engine.submit("separate", {"media": InputFile(str(run.media_path)),
-                                                             "spans": spans}, priority=BATCH), bar)
+            inputs = {"media": InputFile(str(run.media_path)), "spans": spans, "demucs": run.options.demucs}
+            result = run.wait(run.engine.submit("separate", inputs, priority=BATCH), bar)
         finally:
             bar.close()
         for path, audio in ((me_path, result["music_effects"]), (dialogue_path, result["dialogue"])):

@@ -48,6 +48,7 @@ class Options:
     translator: str = "apertium"         # or "marian", "opus-mt-ct2" with translator_folder
     translator_folder: str | None = None
     n_best: int = 1
+    demucs: str | None = None            # studio separator folder; None: the embedded separator
     preset: str = "web"
     qa: bool = True
     extra: dict = field(default_factory=dict)
