@@ -1,6 +1,7 @@
 """Shared test setup: a private cache/log/config home per test session, Qt offscreen."""
 
 import os
+import socket
 import tempfile
 
 import pytest
@@ -42,3 +43,31 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("measured figures")
         for name, value, target in _FIGURES:
             terminalreporter.write_line(f"{name:<48} {value:>12}   {target}")
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Other test runs share this 2-core machine: two spinning OpenMP threads each make every
+    convolution many times slower there. Restored after, so other modules keep their setting."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def network_attempts():
+    """Every connection or name lookup tried while a module runs (an offline backend must make none)."""
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("network access in a test of an offline backend")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", refuse)
+        patch.setattr(socket, "getaddrinfo", refuse)
+        yield attempts
+    assert attempts == [], f"the module tried to reach the network: {attempts}"

@@ -6,7 +6,6 @@ own separator makes of the same folder.
 """
 
 import json
-import socket
 from fractions import Fraction
 from pathlib import Path
 
@@ -24,32 +23,8 @@ SECONDS = 3  # 144000 samples are exactly 132300 at 44.1 kHz: no rounding for ei
 SEGMENTS = 3  # 132300 samples in 1.5 s segments overlapping by a quarter start at 0, 1.125 and 2.25 s
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """Other test runs share this 2-core machine: two spinning OpenMP threads each make every
-    convolution many times slower there. Restored after, so other modules keep their setting."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def network_attempts():
-    """Every connection or name lookup tried while this module runs (there must be none)."""
-    attempts = []
-
-    def refuse(*args, **kwargs):
-        attempts.append(args)
-        raise OSError("network access in a test of an offline backend")
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socket.socket, "connect", refuse)
-        patch.setattr(socket, "getaddrinfo", refuse)
-        yield attempts
-    assert attempts == []
+# an offline backend on a shared 2-core machine: one torch thread, and no network at all
+pytestmark = pytest.mark.usefixtures("one_torch_thread", "network_attempts")
 
 
 def build_tiny_htdemucs():

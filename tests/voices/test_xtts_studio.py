@@ -6,7 +6,6 @@ choose the stop token, so generation runs to the config's audio-token bound (gpt
 
 import hashlib
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -28,31 +27,8 @@ CONSENT = Consent("Maria Lopez", "2025-03-14T10:30:00+01:00",
                   "I agree that my voice is cloned to dub 'The Harbour' into Spanish.")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """Other test runs share this 2-core machine: two spinning OpenMP threads each make every
-    convolution many times slower there. Restored after, so other modules keep their setting."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def network_attempts():
-    """Every connection or name lookup tried while this module runs (there must be none)."""
-    attempts = []
-
-    def refuse(*args, **kwargs):
-        attempts.append(args)
-        raise OSError("network access in a test of an offline backend")
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socket.socket, "connect", refuse)
-        patch.setattr(socket, "getaddrinfo", refuse)
-        yield attempts
+# an offline backend on a shared 2-core machine: one torch thread, and no network at all
+pytestmark = pytest.mark.usefixtures("one_torch_thread", "network_attempts")
 
 
 def build_vocab(path: Path) -> None:
