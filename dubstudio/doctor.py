@@ -97,28 +97,32 @@ def check_apertium() -> list[Check]:
     return checks
 
 
-def check_vlc() -> Check:
+def _probe_in_child(code: str) -> tuple[bool, str]:
+    """Run a check in a separate Python: the core never imports Qt or libVLC, and a native crash
+    while loading one cannot take doctor down. Returns (ok, what it printed)."""
     try:
-        import vlc
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    except subprocess.TimeoutExpired:
+        return False, "timed out"
+    said = run.stdout.strip() or (run.stderr.strip().splitlines() or [""])[-1]
+    return run.returncode == 0, said
 
-        instance = vlc.Instance("--aout=dummy", "--vout=dummy", "--quiet")
-        if instance is None:
-            raise RuntimeError("libVLC did not start")
-        version = vlc.libvlc_get_version().decode()
-        instance.release()
-        return Check("libVLC", True, version)
-    except Exception as error:  # python-vlc raises OSError, NameError or AttributeError without libvlc
-        return Check("libVLC", False, f"unavailable ({type(error).__name__})",
-                     "sudo apt-get install libvlc5 vlc-plugin-base vlc-plugin-video-output (or " + SETUP + ")")
+
+def check_vlc() -> Check:
+    ok, said = _probe_in_child(
+        "import sys, vlc\n"
+        "instance = vlc.Instance('--aout=dummy', '--vout=dummy', '--quiet')\n"
+        "sys.exit(1) if instance is None else print(vlc.libvlc_get_version().decode())")
+    if ok:
+        return Check("libVLC", True, said)
+    return Check("libVLC", False, f"unavailable ({said or 'libVLC did not start'})",
+                 "sudo apt-get install libvlc5 vlc-plugin-base vlc-plugin-video-output (or " + SETUP + ")")
 
 
 def check_qt() -> Check:
-    try:
-        import PySide6
-
-        return Check("Qt (PySide6)", True, PySide6.__version__)
-    except ImportError:
-        return Check("Qt (PySide6)", False, "not installed", SETUP)
+    ok, said = _probe_in_child("import PySide6, PySide6.QtWidgets; print(PySide6.__version__)")
+    return Check("Qt (PySide6)", ok, said if ok else f"does not load ({said})", SETUP)
 
 
 def _model(name: str, load: Callable[[], str]) -> Check:

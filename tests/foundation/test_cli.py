@@ -1,6 +1,7 @@
 """The dubstudio command: help, version, verbose logging, one-sentence errors with exit codes."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,6 +74,9 @@ def test_doctor_passes_on_a_set_up_machine():
     out = run("doctor")
     assert out.returncode == 0, out.stdout + out.stderr
     passed = {line[6:28].strip() for line in out.stdout.splitlines() if line.startswith("ok")}
+    details = {line[6:28].strip(): line[29:] for line in out.stdout.splitlines()}
+    for name in ("libVLC", "Qt (PySide6)", "ffmpeg"):
+        assert re.search(r"\d+\.\d+", details[name]), f"{name} shows its version: {details[name]!r}"
     for name in ("ffmpeg", "rubberband", "espeak-ng", "apertium eng-spa", "libVLC", "speech-to-text",
                  "tts multilingual", "tts english", "face landmarks", "disk", "GPU"):
         assert name in passed, out.stdout
