@@ -64,22 +64,37 @@ def cast(run: Run, language: str) -> int:
     return len(todo)
 
 
-def line_inputs(run: Run, line, language: str) -> dict:
+class Neighbours:
+    """What making a line's take needs to know about the rest of the project, read once per batch
+    (not once per line: a film has thousands)."""
+
+    def __init__(self, run: Run, language: str):
+        project = run.project
+        self.lines = project.lines()
+        self.index = {line.id: i for i, line in enumerate(self.lines)}
+        self.media_end = int(Fraction(project.media().probe["duration"]) * RATE)
+        casting = project.casting(language)
+        voices = {voice.id: voice for voice in project.voices()}
+        self.voice = {speaker: voices[voice_id] for speaker, voice_id in casting.items()}
+
+    def around(self, line) -> tuple[int, int]:
+        """(silence before the line, silence after it), in samples."""
+        i = self.index[line.id]
+        previous = self.lines[i - 1].end if i else 0
+        following = self.lines[i + 1].start if i + 1 < len(self.lines) else max(self.media_end, line.end)
+        return max(0, line.start - previous), max(0, following - line.end)
+
+
+def line_inputs(run: Run, line, language: str, neighbours: Neighbours | None = None) -> dict:
     """What the engine needs to make a take of a line: JSON data, so the journal can keep it."""
-    project = run.project
-    translation = project.translation(line.id, language)
-    lines = project.lines()
-    index = next(i for i, other in enumerate(lines) if other.id == line.id)
-    media_end = int(Fraction(project.media().probe["duration"]) * RATE)
-    following = lines[index + 1].start if index + 1 < len(lines) else max(media_end, line.end)
-    previous = lines[index - 1].end if index else 0
-    voice_id = project.casting(language).get(line.speaker_id)
-    voice = next(v for v in project.voices() if v.id == voice_id)
+    neighbours = neighbours or Neighbours(run, language)
+    translation = run.project.translation(line.id, language)
+    lead, gap = neighbours.around(line)
+    voice = neighbours.voice[line.speaker_id]
     # a person's words stand: only a machine translation may be swapped for a shorter candidate
     candidates = list(translation.candidates) if translation.status == "machine" else []
     return {"line_id": line.id, "voice_id": voice.id, "text": translation.text, "language": language,
-            "voice": voice.params["spec"], "slot": line.end - line.start, "gap": max(0, following - line.end),
-            "lead": max(0, line.start - previous),
+            "voice": voice.params["spec"], "slot": line.end - line.start, "gap": gap, "lead": lead,
             "strategy": translation.fit_strategy, "candidates": candidates, "qa": run.options.qa}
 
 
@@ -97,8 +112,9 @@ def store(run: Run, inputs: dict, result: dict, choose: bool = False) -> int:
                             fit=result["fit"], qa=result["qa"], choose=choose)
 
 
-def submit_line(run: Run, line, language: str, interactive: bool = False) -> tuple[dict, JobHandle]:
-    inputs = line_inputs(run, line, language)
+def submit_line(run: Run, line, language: str, interactive: bool = False,
+                neighbours: Neighbours | None = None) -> tuple[dict, JobHandle]:
+    inputs = line_inputs(run, line, language, neighbours)
     return inputs, run.engine.submit("synthesize", inputs, priority=INTERACTIVE if interactive else BATCH,
                                      journal=run.project.jobs)
 
@@ -114,7 +130,8 @@ def synthesize(run: Run, language: str, line_ids: list[int] | None = None, inter
         return 0
     bar = run.report.stage(f"synthesize + fit ({language})", len(lines))
     try:
-        submitted = [submit_line(run, line, language, interactive) for line in lines]
+        neighbours = Neighbours(run, language)
+        submitted = [submit_line(run, line, language, interactive, neighbours) for line in lines]
         for done, (inputs, handle) in enumerate(submitted, 1):
             result = handle.result()
             store(run, inputs, result, choose=wanted is not None)
