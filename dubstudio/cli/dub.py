@@ -31,7 +31,7 @@ def options_from_args(args, targets: tuple[str, ...]) -> Options:
     return Options(source=getattr(args, "source", None), targets=targets, speakers=args.speakers,
                    whisper=args.whisper, pyannote=args.pyannote, translator=args.translator,
                    translator_folder=args.translator_model, preset=args.preset, qa=not args.no_qa,
-                   demucs=args.demucs)
+                   demucs=args.demucs, container=args.container)
 
 
 def register(subparsers) -> None:
@@ -46,6 +46,8 @@ def register(subparsers) -> None:
     parser.add_argument("-o", "--output", type=Path, help="output folder (default: INPUT's name + '-dub' beside it)")
     parser.add_argument("--preset", choices=sorted(PRESETS), default="web",
                         help="delivery loudness: web -16 LUFS, ebu -23 LUFS, atsc -24 LKFS (default web)")
+    parser.add_argument("--container", choices=["mp4", "mov", "mkv"],
+                        help="the master's container (default: the source's if it is one of these, else mkv)")
     add_model_arguments(parser)
     add_engine_arguments(parser)
     parser.set_defaults(func=run_dub)
@@ -57,6 +59,7 @@ def register(subparsers) -> None:
     again.add_argument("--to", dest="targets", action="append", metavar="LANG",
                        help="only these languages (default: all the project's)")
     again.add_argument("--preset", choices=sorted(PRESETS), default="web")
+    again.add_argument("--container", choices=["mp4", "mov", "mkv"], help="the master's container")
     again.add_argument("--demucs", metavar="FOLDER", help="the demucs model folder the dub was separated with, "
                                                           "if any (otherwise the embedded separator runs)")
     add_engine_arguments(again)
@@ -77,7 +80,8 @@ def print_summary(summary: Summary, timings: list[tuple[str, float]] = ()) -> No
               + (f" (lines {', '.join(map(str, found['flagged']))})" if found["flagged"] else "")
               + (f", glossary terms missing in lines {', '.join(map(str, found['glossary']))}"
                  if found.get("glossary") else "")
-              + f"; loudness {found.get('lufs', float('nan')):.1f} LUFS, true peak {found.get('true_peak', float('nan')):.1f} dBTP")
+              + f"; loudness {found.get('lufs', float('nan')):.1f} LUFS, "
+                f"true peak {found.get('true_peak', float('nan')):.1f} dBTP")
     rendered = summary.rendered
     if rendered is None:
         return
@@ -114,7 +118,8 @@ def run_render(args) -> int:
         if unknown:
             raise DubStudioError(f"{path.name} has no {', '.join(unknown)} dub: its languages are "
                                  f"{', '.join(project.settings.target_languages)}.")
-        run = Run(project, engine, Options(targets=targets, preset=args.preset, demucs=args.demucs), TerminalReporter())
+        options = Options(targets=targets, preset=args.preset, demucs=args.demucs, container=args.container)
+        run = Run(project, engine, options, TerminalReporter())
         out = (args.output or path.parent).expanduser().resolve()
         summary = Summary(path, len(project.lines()))
         summary.rendered = render(run, out, list(targets), args.preset)

@@ -25,6 +25,7 @@ from dubstudio.pipeline.run import Run
 from dubstudio.translation.languages import LANGUAGES
 
 RATE = 48_000
+CONTAINERS = (".mp4", ".mov", ".mkv")
 
 
 @dataclass
@@ -145,7 +146,8 @@ def render(run: Run, out: Path, languages: list[str], preset_name: str | None = 
                     TakeClip(line.start + int(take.fit.get("offset", 0)), len(audio), path, f"line {line.number}"))
             bar.update(done, len(languages) + 1, f"{language}: {result.lufs:.1f} LUFS, {result.true_peak:.1f} dBTP")
         if info.has_picture:
-            container = media.suffix.lower() if media.suffix.lower() in (".mp4", ".mov", ".mkv") else ".mkv"
+            container = (f".{run.options.container}" if run.options.container
+                         else media.suffix.lower() if media.suffix.lower() in CONTAINERS else ".mkv")
             rendered.master = mux(media, out / f"{name}.dub{container}", tracks, subtitles,
                                   metadata=disclosure(run, languages))
         else:

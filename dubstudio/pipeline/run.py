@@ -50,6 +50,7 @@ class Options:
     n_best: int = 1
     demucs: str | None = None            # studio separator folder; None: the embedded separator
     preset: str = "web"
+    container: str | None = None         # "mp4", "mov", "mkv"; None: the source's, else mkv
     qa: bool = True
     extra: dict = field(default_factory=dict)
 

@@ -145,6 +145,16 @@ def test_regenerate_adds_a_chosen_take_and_keeps_the_old_one(dubbed):
         assert project.translation(line.id, "es").chosen_take_id == takes[-1].id
 
 
+@pytest.mark.parametrize("container", ["mkv", "mov"])
+def test_render_writes_the_master_in_the_container_asked_for(sample_clip, dubbed, tmp_path, container):
+    out, _ = dubbed
+    run = cli("render", out / "sample.dubproj", "-o", tmp_path, "--container", container)
+    assert run.returncode == 0, run.stderr[-2000:]
+    master = tmp_path / f"sample.dub.{container}"
+    assert video_packets(master) == video_packets(sample_clip.video)
+    assert [s["tags"]["language"] for s in streams(master) if s["codec_type"] == "audio"] == ["eng", "spa"]
+
+
 def test_a_file_that_is_not_a_video_fails_in_one_sentence_and_writes_no_master(tmp_path):
     bogus = tmp_path / "notes.mp4"
     bogus.write_text("not a video")
