@@ -19,6 +19,7 @@ from fractions import Fraction
 from dubstudio.errors import DubStudioError
 
 SAMPLE_RATE = 48_000
+SPEECH_RATE = 16_000  # what speech models (Whisper, VAD, speaker embeddings) read, in mono
 DROP_FRAME_RATES = (Fraction(30000, 1001), Fraction(60000, 1001))
 _TIMECODE = re.compile(r"(\d{2,}):(\d{2}):(\d{2})([:;.,])(\d{2,3})")
 

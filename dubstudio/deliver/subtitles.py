@@ -5,7 +5,7 @@ line leaves room."""
 from dataclasses import dataclass
 from pathlib import Path
 
-RATE = 48_000
+from dubstudio.timing import SAMPLE_RATE as RATE
 MAX_ROW = 42
 MIN_ON_SCREEN = RATE  # 1 s
 FORMATS = ("srt", "vtt", "ass")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-RATE = 48_000
+from dubstudio.timing import SAMPLE_RATE as RATE
 
 
 @dataclass(frozen=True)

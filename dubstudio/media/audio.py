@@ -16,8 +16,8 @@ from dubstudio.media import ffmpeg
 from dubstudio.media.ffmpeg import Cancel
 from dubstudio.media.probe import MediaInfo, probe
 
-PROJECT_RATE = 48_000   # samples per second of everything the project stores and mixes
-SPEECH_RATE = 16_000    # what speech models (Whisper, VAD, speaker embeddings) take, in mono
+from dubstudio.timing import SAMPLE_RATE as PROJECT_RATE
+from dubstudio.timing import SPEECH_RATE
 BLOCK = 1 << 16         # frames per block: 1.4 s at 48 kHz, 512 KiB in stereo
 
 

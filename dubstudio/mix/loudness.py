@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-RATE = 48_000
+from dubstudio.timing import SAMPLE_RATE as RATE
 OVERSAMPLE = 4
 
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from dubstudio.mix.loudness import Preset, normalize
 
-RATE = 48_000
+from dubstudio.timing import SAMPLE_RATE as RATE
 EDGE_FADE = RATE * 5 // 1000  # 5 ms: no click where a take starts or ends
 DUCK_DB = -6.0
 ATTACK = RATE * 60 // 1000    # the bed dips just before and while a line speaks...

@@ -24,7 +24,7 @@ from dubstudio.mix.mixer import Placed, mix
 from dubstudio.pipeline.run import Run
 from dubstudio.translation.languages import LANGUAGES
 
-RATE = 48_000
+from dubstudio.timing import SAMPLE_RATE as RATE
 CONTAINERS = (".mp4", ".mov", ".mkv")
 
 

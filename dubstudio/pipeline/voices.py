@@ -15,7 +15,7 @@ from dubstudio.jobs import BATCH, INTERACTIVE, InputFile, JobHandle
 from dubstudio.pipeline.run import Run
 from dubstudio.voices.spec import VoiceSpec
 
-RATE = 48_000
+from dubstudio.timing import SAMPLE_RATE as RATE
 
 
 def reference_file(run: Run, speaker_id: int) -> InputFile | None:

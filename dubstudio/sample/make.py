@@ -20,10 +20,10 @@ import soundfile
 from dubstudio.dsp.trim import trim_silence
 from dubstudio.errors import DubStudioError
 from dubstudio.sample import music, picture
+from dubstudio.timing import SAMPLE_RATE as RATE
 
 log = logging.getLogger(__name__)
 
-RATE = 48_000
 DIALOGUE_RMS_DB = -20.0
 MUSIC_RMS_DB = -34.0
 PEAK_CEILING_DB = -1.0

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass, field
 
-PROJECT_RATE = 48_000
-SPEECH_RATE = 16_000  # what speech models read
+from dubstudio.timing import SAMPLE_RATE as PROJECT_RATE
+from dubstudio.timing import SPEECH_RATE  # noqa: F401  (part of the speech vocabulary engine adapters import)
 
 
 def to_samples(seconds: float) -> int:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dubstudio.translation.length import PROJECT_RATE, SpeechRate, pauses, syllables
+from dubstudio.timing import SAMPLE_RATE as PROJECT_RATE
+from dubstudio.translation.length import SpeechRate, pauses, syllables
 
 # Dialogue-like lines of varied length and punctuation, without digits (their reading varies).
 SENTENCES = {

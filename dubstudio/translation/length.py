@@ -13,7 +13,6 @@ from itertools import pairwise
 from dubstudio.translation.rates import RATES
 from dubstudio.translation.types import Candidate
 
-PROJECT_RATE = 48_000  # samples per second of project time
 DIGIT_SYLLABLES = 1.5  # a digit read out ("veinticuatro") is one to three syllables
 
 _WORD = re.compile(r"\d|[^\W\d_]+(?:['’][^\W\d_]+)*")  # "don't" is one word

@@ -21,7 +21,7 @@ import numpy as np
 
 from dubstudio.dsp.rubberband import stretch_to
 
-RATE = 48_000
+from dubstudio.timing import SAMPLE_RATE as RATE
 COMFORT_TEMPO = 1.10
 GUARD = RATE // 10  # keep 100 ms of silence before the next line (and after the previous one)
 MAX_LEAD = RATE * 3 // 10  # a line may start at most 300 ms early

@@ -8,7 +8,7 @@ that, Kokoro starts to slur, as back-transcription shows), and the fitting limit
 
 from dubstudio.translation.length import SpeechRate, speech_rate
 
-RATE = 48_000
+from dubstudio.timing import SAMPLE_RATE as RATE
 MAX_BASE = 1.15
 
 # Syllables per second in read speech: Pellegrino, Coupé and Marsico (2011), "A cross-language

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from dubstudio.translation.calibrate import fit, speech_span
+from dubstudio.timing import SAMPLE_RATE as PROJECT_RATE
 from dubstudio.translation.length import (
-    PROJECT_RATE,
     FitWindow,
     SpeechRate,
     choose,
