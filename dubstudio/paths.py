@@ -33,3 +33,10 @@ def data_dir() -> Path:
     path = Path(platformdirs.user_data_dir(APP))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def state_dir() -> Path:
+    """What the user leaves behind between sessions (the editor's view of each project)."""
+    path = Path(platformdirs.user_state_dir(APP))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -27,6 +27,30 @@ def sample_clip(tmp_path_factory):
     return make_sample(tmp_path_factory.mktemp("sample"))
 
 
+@pytest.fixture(scope="session")
+def dubbed_sample(sample_clip, tmp_path_factory):
+    """`dubstudio dub` of the sample into Spanish, once per session (about 3 min): (folder, CLI run).
+    The project is dub/sample.dubproj; tests that change it work on a copy (dubbed_sample_copy)."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("dub")
+    run = subprocess.run([sys.executable, "-m", "dubstudio", "dub", str(sample_clip.video), "--to", "es",
+                          "-o", str(out), "--preset", "web"], capture_output=True, text=True, timeout=1200)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return out, run
+
+
+@pytest.fixture
+def dubbed_sample_copy(dubbed_sample, tmp_path):
+    """A private copy of the dubbed sample's project (it names the sample video by absolute path)."""
+    import shutil
+
+    copy = tmp_path / "sample.dubproj"
+    shutil.copyfile(dubbed_sample[0] / "sample.dubproj", copy)
+    return copy
+
+
 _FIGURES: list[tuple[str, str, str]] = []
 
 

@@ -43,6 +43,13 @@ def open_or_create(source: Path, out: Path, targets: tuple[str, ...], language: 
             raise DubStudioError(f"{path} was made for {', '.join(project.settings.target_languages)}, not "
                                  f"{', '.join(missing)}: dub into new languages in a new output folder.")
         return project
+    return create_project(source, path, targets, language, info)
+
+
+def create_project(source: Path, path: Path, targets: tuple[str, ...], language: str | None,
+                   info=None) -> Project:
+    """A new project at path dubbing source (language None: detected by the first pass)."""
+    info = info or inspect(source)
     project = Project.create(path, source_language=language or UNDETERMINED, target_languages=targets,
                              frame_rate=frame_rate(info), title=source.stem)
     project.set_source_media(source, probe_dict(info))
