@@ -143,14 +143,20 @@ class FrameReader:
         return picture
 
 
-def thumbnails(path: str | os.PathLike, frames: Iterable[int], height: int = 72, *,
-               stream: int = 0) -> Iterator[tuple[int, np.ndarray]]:
-    """(n, picture) for each frame number, `height` pixels high, in increasing order of n (one pass
-    forward through the file): the pictures of a timeline's video lane."""
+def thumbnail_reader(path: str | os.PathLike, height: int = 72, *, stream: int = 0) -> FrameReader:
+    """A reader of pictures `height` pixels high, in the displayed aspect, averaged down (for a view
+    that asks for frames one by one as they scroll into sight)."""
     info = probe(path)
     width, full_height = info.video_stream(stream).display_size
     # even widths: most scalers and encoders want them
     size = (max(2, round(width * height / full_height / 2) * 2), height)
-    with FrameReader(path, stream=stream, size=size, interpolation="AREA", info=info) as reader:
+    return FrameReader(path, stream=stream, size=size, interpolation="AREA", info=info)
+
+
+def thumbnails(path: str | os.PathLike, frames: Iterable[int], height: int = 72, *,
+               stream: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+    """(n, picture) for each frame number, `height` pixels high, in increasing order of n (one pass
+    forward through the file): the pictures of a timeline's video lane."""
+    with thumbnail_reader(path, height, stream=stream) as reader:
         for n in sorted(set(frames)):
             yield n, reader.frame(n)
