@@ -20,6 +20,7 @@ from typing import Callable
 import numpy as np
 
 from dubstudio.dsp.rubberband import stretch_to
+from dubstudio.errors import DubStudioError
 
 from dubstudio.timing import SAMPLE_RATE as RATE
 COMFORT_TEMPO = 1.10
@@ -35,6 +36,22 @@ class Strategy(str, Enum):
     BORROW = "borrow"    # natural pace, into the gap after the line
     SHORTER = "shorter"  # the shortest candidate that fits
     LEAVE = "leave"      # natural take, over if it is over
+
+    @classmethod
+    def named(cls, name: str | None) -> "Strategy":
+        """The fitter's strategy for a line's fit strategy, by the project's name for it or the fitter's."""
+        name = name or "auto"
+        try:
+            return cls(PROJECT_STRATEGIES.get(name, name))
+        except ValueError:
+            raise DubStudioError(f"the '{name}' fit strategy cannot be synthesized: choose one of "
+                                 f"{', '.join(PROJECT_STRATEGIES)} for the line.") from None
+
+
+# A line's fit strategy as the project stores it (dubstudio.project.FIT_STRATEGIES) -> the fitter's.
+# The project also knows "retime_shot" (retime the picture), which no synthesis can do.
+PROJECT_STRATEGIES = {"auto": "auto", "none": "leave", "rate": "speed", "stretch": "stretch", "borrow": "borrow",
+                      "rewrite": "shorter"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +89,7 @@ Synthesize = Callable[[str, float], np.ndarray]  # (text, speed) -> mono float32
 
 
 def _to_length(synthesize: Synthesize, text: str, source: np.ndarray, source_speed: float, target: int,
-               resynthesize: bool, fit: Fit) -> np.ndarray:
+               resynthesize: bool, fit: Fit, made_at: int | None) -> np.ndarray:
     """The take at exactly `target` samples, from a render made at `source_speed`: stretched by
     rubberband when that is a small change (transparent with R3), else re-synthesized at the speed
     that should give the target and then stretched by what is left."""
@@ -82,16 +99,17 @@ def _to_length(synthesize: Synthesize, text: str, source: np.ndarray, source_spe
         audio = synthesize(text, fit.speed)
     if len(audio) != target:
         fit.stretch = round(target / len(audio), 4)
-        audio = stretch_to(audio, RATE, target)
+        audio = stretch_to(audio, RATE, target, made_at)
     return audio
 
 
 def fit_line(synthesize: Synthesize, text: str, slot: int, gap: int, strategy: Strategy = Strategy.AUTO,
              limits: Limits = Limits(), can_speed: bool = True, candidates: list[str] | None = None,
-             lead: int = 0, estimate: int | None = None) -> tuple[np.ndarray, Fit]:
+             lead: int = 0, estimate: int | None = None, made_at: int | None = None) -> tuple[np.ndarray, Fit]:
     """Synthesize text for a slot of `slot` samples with `lead` samples of silence before it and
     `gap` after it. `estimate` (the expected natural length, from the voice's calibrated rate) lets
-    auto render once at about the right speed instead of twice."""
+    auto render once at about the right speed instead of twice. `made_at`: the synthesizer's own
+    rate, where rubberband runs (see stretch_to)."""
     strategy = Strategy(strategy)
     room = slot + max(0, gap - GUARD)
     early = min(MAX_LEAD, max(0, lead - GUARD)) if strategy is Strategy.AUTO else 0
@@ -125,7 +143,7 @@ def fit_line(synthesize: Synthesize, text: str, slot: int, gap: int, strategy: S
         return result, fit
 
     def at_pace(source: np.ndarray, speed: float, words: str, natural_length: int, tempo: float) -> np.ndarray:
-        return _to_length(synthesize, words, source, speed, round(natural_length / tempo), can_speed, fit)
+        return _to_length(synthesize, words, source, speed, round(natural_length / tempo), can_speed, fit, made_at)
 
     if strategy in (Strategy.LEAVE, Strategy.BORROW):
         return finish(first)
@@ -137,10 +155,10 @@ def fit_line(synthesize: Synthesize, text: str, slot: int, gap: int, strategy: S
             fit.speed = 1.0
             target = round(natural / tempo)
             fit.stretch = round(target / len(first), 4)
-            return finish(stretch_to(first, RATE, target))
+            return finish(stretch_to(first, RATE, target, made_at))
         fit.speed = round(tempo, 4)
         return finish(_to_length(synthesize, text, synthesize(text, fit.speed), fit.speed,
-                                 round(natural / tempo), False, fit))
+                                 round(natural / tempo), False, fit, made_at))
     if strategy is Strategy.AUTO and (tempo := auto_tempo(natural)) is not None:
         return finish(at_pace(first, first_speed, text, natural, tempo))
     if strategy in (Strategy.AUTO, Strategy.SHORTER):

@@ -130,3 +130,16 @@ def test_stretched_audio_keeps_its_pitch():
     audio, fit = fit_line(FakeVoice(), "a" * 18, slot=seconds(2.0), gap=0, strategy=Strategy.STRETCH)
     spectrum = np.abs(np.fft.rfft(audio[RATE // 2: RATE // 2 + RATE]))
     assert abs(np.argmax(spectrum) - 220) <= 2, "220 Hz in, 220 Hz out"
+
+
+def test_the_projects_fit_strategy_names_map_to_the_fitters():
+    from dubstudio.errors import DubStudioError
+    from dubstudio.project import FIT_STRATEGIES
+    from dubstudio.voices.fitting import PROJECT_STRATEGIES
+
+    assert Strategy.named("rate") is Strategy.SPEED and Strategy.named("none") is Strategy.LEAVE
+    assert Strategy.named("rewrite") is Strategy.SHORTER and Strategy.named(None) is Strategy.AUTO
+    assert Strategy.named("speed") is Strategy.SPEED  # the fitter's own names, as older journals hold them
+    assert set(PROJECT_STRATEGIES) == set(FIT_STRATEGIES) - {"retime_shot"}
+    with pytest.raises(DubStudioError, match="retime_shot"):
+        Strategy.named("retime_shot")
