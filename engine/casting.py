@@ -38,6 +38,10 @@ class Casting:
     tried: list[tuple[str, float]]  # every candidate's label and similarity, best first
 
 
+def calibration_sentence(language: str) -> str:
+    return CALIBRATION.get(language.split("-")[0], CALIBRATION["en"])
+
+
 def embed(encoder, audio48k: np.ndarray) -> np.ndarray:
     from scipy.signal import resample_poly
 
@@ -61,7 +65,7 @@ def voice_embedding(voices, encoder, spec: VoiceSpec, language: str, sentence: s
 def cast_speaker(voices, encoder, reference48k: np.ndarray, language: str) -> Casting:
     """The embedded voice closest to the reference audio, speaking `language`."""
     target = embed(encoder, reference48k)
-    sentence = CALIBRATION.get(language.split("-")[0], CALIBRATION["en"])
+    sentence = calibration_sentence(language)
     scored: dict[VoiceSpec, float] = {}
 
     def score(spec: VoiceSpec) -> float:

@@ -10,7 +10,10 @@ only pays for the models and libraries of the work it does. Later stages add the
     separate    the source's M&E and dialogue stems (engine/jobs/separate.py)
     translate   lines' translation candidates with the glossary enforced (engine/jobs/translate.py)
     cast        the embedded voice closest to a speaker's reference audio (engine/jobs/voices.py)
-    synthesize  one line's take: synthesized, fitted to its slot, checked by ASR (engine/jobs/voices.py)
+    similarity  how close each of a list of voices sounds to a speaker's reference audio (engine/jobs/voices.py)
+    synthesize  one line's take: synthesized and fitted to its slot (engine/jobs/voices.py)
+    check       a stored take's QA: transcribed back by ASR, its character error rate (engine/qa.py)
+    lipsync     one line's frames lip-synced to its dub, as a lossless segment (engine/jobs/lipsync.py)
 """
 
 from dubstudio.engine.registry import import_target
@@ -25,7 +28,10 @@ KINDS = {
     "separate": "dubstudio.engine.jobs.separate:separate",
     "translate": "dubstudio.engine.jobs.translate:translate",
     "cast": "dubstudio.engine.jobs.voices:cast",
+    "similarity": "dubstudio.engine.jobs.voices:similarity",
     "synthesize": "dubstudio.engine.jobs.voices:synthesize_line",
+    "check": "dubstudio.engine.qa:check",
+    "lipsync": "dubstudio.engine.jobs.lipsync:lipsync_line",
 }
 
 

@@ -6,6 +6,9 @@ licence, its device, how to build its model (for the worker's model cache) and w
 that `availability()` reads "installed" or "missing: what to put where". Availability is a fact
 about one machine: `dubstudio engine status` asks each worker.
 
+Studio backends run from a model folder the user provides: `folder` names the adapter's own check of
+that folder, and `check(folder)` says, from the files alone, whether it is installed and what is missing.
+
 Adding a backend: declare a Backend in dubstudio.engine.backends (BUILTIN), with `load` naming a
 callable that returns the loaded model.
 """
@@ -13,14 +16,17 @@ callable that returns the loaded model.
 import functools
 import importlib
 import importlib.util
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from dubstudio import tools
 from dubstudio.errors import DubStudioError
 
-STAGES = ("transcribe", "diarize", "translate", "synthesize", "separate", "lipsync")
+# lipsync-score: measuring lip sync (LSE-D/LSE-C), not changing the picture
+STAGES = ("transcribe", "diarize", "translate", "synthesize", "separate", "lipsync", "lipsync-score")
 DEVICES = ("cpu", "cuda")
 INSTALLED = "installed"
 
@@ -71,6 +77,9 @@ class Backend:
     device: str = "cpu"
     memory_mb: int | None = None  # the loaded model's size if known; else the cache measures it
     requires: tuple[PythonPackage | Program, ...] = ()
+    # studio backends: "module:function" that checks a model folder from its files (no model load, no
+    # torch) and raises a DubStudioError saying what is missing; empty: the backend needs no folder
+    folder: str = ""
 
     def __post_init__(self):
         if self.stage not in STAGES:
@@ -86,6 +95,24 @@ class Backend:
     @property
     def installed(self) -> bool:
         return self.availability() == INSTALLED
+
+    @property
+    def needs_folder(self) -> bool:
+        return bool(self.folder)
+
+    def check(self, folder: str | os.PathLike | None = None) -> tuple[bool, str]:
+        """(installed, what is missing): the packages and programs it needs and, for a studio backend,
+        its model folder's files. Fast: looks at files only."""
+        missing = [text for requirement in self.requires if (text := requirement.missing())]
+        if self.folder:
+            if not folder:
+                missing.append("no model folder chosen")
+            else:
+                try:
+                    import_target(self.folder)(Path(folder).expanduser())
+                except DubStudioError as error:
+                    missing.append(str(error).rstrip("."))
+        return not missing, "; ".join(missing)
 
     @property
     def resources(self) -> dict | None:

@@ -1,24 +1,18 @@
 """Render any cast voice (a VoiceSpec) as 48 kHz project audio, with the runners kept loaded."""
 
-from fractions import Fraction
-
 import numpy as np
 
+from dubstudio.dsp.resample import resample
 from dubstudio.dsp.rubberband import shift_pitch
 from dubstudio.dsp.trim import trim_silence
 from dubstudio.errors import DubStudioError
-from dubstudio.voices.pace import base_speed
 from dubstudio.voices.fitting import RATE
+from dubstudio.voices.pace import base_speed
 from dubstudio.voices.spec import VoiceSpec
 
 
 def to_project_rate(audio: np.ndarray, rate: int) -> np.ndarray:
-    from scipy.signal import resample_poly
-
-    if rate == RATE:
-        return audio.astype(np.float32)
-    ratio = Fraction(RATE, rate)
-    return resample_poly(audio, ratio.numerator, ratio.denominator).astype(np.float32)
+    return resample(audio, rate, RATE)
 
 
 class Voices:
@@ -30,9 +24,9 @@ class Voices:
     def runner(self, backend: str):
         if backend not in self._runners:
             if backend == "kokoro":
-                from dubstudio.engine.backends.kokoro import Kokoro
+                from dubstudio.engine.backends.kokoro import Kokoro, engine_model_path
 
-                self._runners[backend] = Kokoro()
+                self._runners[backend] = Kokoro(model=engine_model_path())
             elif backend == "piper":
                 from dubstudio.engine.backends.piper import Piper
 
@@ -68,5 +62,9 @@ class Voices:
             audio = runner.synthesize(text, speed)
         else:
             audio = runner.synthesize(text, language, spec.voice or "default", speed)
-        audio = trim_silence(to_project_rate(audio, runner.sample_rate), RATE)
-        return shift_pitch(audio, RATE, spec.pitch, formants=False) if spec.pitch else audio
+        # trimmed and pitch-shifted at the synthesizer's rate: the same content, and rubberband's work
+        # there is a quarter of what it is at 48 kHz
+        audio = trim_silence(audio, runner.sample_rate)
+        if spec.pitch:
+            audio = shift_pitch(audio, runner.sample_rate, spec.pitch, formants=False)
+        return to_project_rate(audio, runner.sample_rate)

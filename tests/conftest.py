@@ -51,6 +51,17 @@ def dubbed_sample_copy(dubbed_sample, tmp_path):
     return copy
 
 
+@pytest.fixture(scope="module")
+def local_engine():
+    """A local engine (one worker process) for a module's jobs end to end."""
+    from dubstudio.jobs import Engine
+
+    started = Engine.local()
+    started.wait_for_workers(1, timeout=60)
+    yield started
+    started.close()
+
+
 _FIGURES: list[tuple[str, str, str]] = []
 
 

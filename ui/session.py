@@ -59,6 +59,17 @@ class Session(QObject):
 
     # -- the engine ---------------------------------------------------------------------------------
 
+    @classmethod
+    def from_settings(cls, project: Project, parent: QObject | None = None) -> "Session":
+        """A session with the user's settings: studio model folders and the engine (local or a farm)."""
+        from dubstudio import settings
+
+        loaded = settings.load()
+        language = project.settings.source_language
+        options = settings.options(loaded, source=None if language == transcribe_stage.UNDETERMINED else language,
+                                   targets=project.settings.target_languages)
+        return cls(project, options=options, engine_factory=lambda: settings.open_engine(loaded), parent=parent)
+
     def start_engine(self) -> None:
         """Start (or connect to) the engine on a worker thread: a local cluster takes seconds."""
         def start():

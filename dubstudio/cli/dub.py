@@ -4,9 +4,12 @@ import contextlib
 from pathlib import Path
 
 from dubstudio.cli.engine import add_engine_arguments, engine_from_args
+from dubstudio.cli.lipsync import add_method_arguments, check_method
 from dubstudio.cli.progress import TerminalReporter
 from dubstudio.errors import DubStudioError
+from dubstudio.media.presets import PRESETS as VIDEO_PRESETS
 from dubstudio.mix.loudness import PRESETS
+from dubstudio.pipeline.deliverables import Deliverables
 from dubstudio.pipeline.dub import Summary, dub, figures, open_or_create
 from dubstudio.pipeline.render import render
 from dubstudio.pipeline.run import Options, Run
@@ -28,10 +31,33 @@ def add_model_arguments(parser) -> None:
 def options_from_args(args, targets: tuple[str, ...]) -> Options:
     if args.translator != "apertium" and not args.translator_model:
         raise DubStudioError(f"the {args.translator} translator needs its model folder: add --translator-model FOLDER.")
+    if args.lipsync:
+        check_method(args.lipsync_method, args.lipsync_folder, args.syncnet, "--lipsync-model")
     return Options(source=getattr(args, "source", None), targets=targets, speakers=args.speakers,
                    whisper=args.whisper, pyannote=args.pyannote, translator=args.translator,
                    translator_folder=args.translator_model, preset=args.preset, qa=not args.no_qa,
-                   demucs=args.demucs, container=args.container)
+                   demucs=args.demucs, container=args.container, lipsync=args.lipsync,
+                   lipsync_method=args.lipsync_method, lipsync_folder=args.lipsync_folder, syncnet=args.syncnet)
+
+
+def add_deliverable_arguments(parser) -> None:
+    group = parser.add_argument_group("deliverables (default: all of them, the picture copied)")
+    group.add_argument("--no-original", action="store_true", help="leave the source's own audio out of the master")
+    group.add_argument("--no-stems", action="store_true", help="write no M&E, dialogue or mix WAVs")
+    group.add_argument("--no-subtitle-tracks", action="store_true", help="put no subtitle tracks in the master")
+    group.add_argument("--no-subtitle-files", action="store_true", help="write no SRT, WebVTT or ASS files")
+    group.add_argument("--burn-subtitles", metavar="LANG",
+                       help="draw LANG's subtitles into the picture (re-encodes it, with --video-preset or h264)")
+    group.add_argument("--no-timeline", action="store_true", help="write no OTIO timeline (nor its takes)")
+    group.add_argument("--video-preset", choices=list(VIDEO_PRESETS),
+                       help="re-encode the picture with this preset (default: copy it as it is)")
+
+
+def deliverables_from_args(args) -> Deliverables:
+    return Deliverables(original_track=not args.no_original, stems=not args.no_stems,
+                        subtitle_tracks=not args.no_subtitle_tracks, subtitle_files=not args.no_subtitle_files,
+                        burn_subtitles=args.burn_subtitles, timeline=not args.no_timeline,
+                        video_preset=args.video_preset)
 
 
 def register(subparsers) -> None:
@@ -49,6 +75,10 @@ def register(subparsers) -> None:
     parser.add_argument("--container", choices=["mp4", "mov", "mkv"],
                         help="the master's container (default: the source's if it is one of these, else mkv)")
     add_model_arguments(parser)
+    lipsync = parser.add_argument_group("lip-sync")
+    lipsync.add_argument("--lipsync", action="store_true",
+                         help="lip-sync the first target language before the render (the master's picture follows it)")
+    add_method_arguments(lipsync, "--lipsync-method", "--lipsync-model")
     add_engine_arguments(parser)
     parser.set_defaults(func=run_dub)
 
@@ -62,6 +92,7 @@ def register(subparsers) -> None:
     again.add_argument("--container", choices=["mp4", "mov", "mkv"], help="the master's container")
     again.add_argument("--demucs", metavar="FOLDER", help="the demucs model folder the dub was separated with, "
                                                           "if any (otherwise the embedded separator runs)")
+    add_deliverable_arguments(again)
     add_engine_arguments(again)
     again.set_defaults(func=run_render)
 
@@ -82,6 +113,9 @@ def print_summary(summary: Summary, timings: list[tuple[str, float]] = ()) -> No
                  if found.get("glossary") else "")
               + f"; loudness {found.get('lufs', float('nan')):.1f} LUFS, "
                 f"true peak {found.get('true_peak', float('nan')):.1f} dBTP")
+        if found.get("lipsync"):
+            sync = found["lipsync"]
+            print(f"      lip-sync: {sync['lines']} lines, mean sync score {sync['before']:.2f} -> {sync['after']:.2f}")
     rendered = summary.rendered
     if rendered is None:
         return
@@ -122,7 +156,7 @@ def run_render(args) -> int:
         run = Run(project, engine, options, TerminalReporter())
         out = (args.output or path.parent).expanduser().resolve()
         summary = Summary(path, len(project.lines()))
-        summary.rendered = render(run, out, list(targets), args.preset)
+        summary.rendered = render(run, out, list(targets), args.preset, deliverables_from_args(args))
         for language in targets:
             summary.languages[language] = figures(run, language) | summary.rendered.mixes.get(language, {})
     print_summary(summary)

@@ -17,7 +17,7 @@ from dubstudio.errors import DubStudioError
 log = logging.getLogger(__name__)
 
 # Command modules under dubstudio.cli, in the order `--help` lists them.
-COMMANDS = ["demo", "sample", "dub", "stages", "project", "doctor", "engine"]
+COMMANDS = ["demo", "sample", "dub", "stages", "lipsync", "gui", "project", "doctor", "engine"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,5 @@
-"""Encoding presets for masters and generated videos: H.264 and H.265 in MP4, ProRes and DNxHR in MOV.
+"""Encoding presets for masters and generated videos: H.264 and H.265 in MP4, ProRes and DNxHR in MOV,
+lossless FFV1 in MKV for intermediate segments.
 
 A long-GOP preset puts a keyframe every two seconds, so that frame-exact seeking in the result never
 decodes more than two seconds of pictures.
@@ -49,6 +50,10 @@ PRESETS = {preset.name: preset for preset in (
     VideoPreset("prores", (".mov",), ("-c:v", "prores_ks", "-profile:v", "3", "-vendor", "apl0"),
                 "yuv422p10le", False, PCM24),
     VideoPreset("dnxhr", (".mov",), ("-c:v", "dnxhd", "-profile:v", "dnxhr_hq"), "yuv422p", False, PCM24),
+    # lossless RGB, every frame a keyframe: intermediate segments (lip-synced shots) spliced later;
+    # slices let it encode on every core
+    VideoPreset("ffv1", (".mkv",), ("-c:v", "ffv1", "-level", "3", "-g", "1", "-slices", "4", "-threads", "0"),
+                "gbrp", False, ("-c:a", "flac")),
 )}
 
 # Audio for a master whose video is copied, by container.

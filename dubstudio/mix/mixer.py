@@ -28,6 +28,18 @@ class Mix:
     true_peak: float
 
 
+def take_start(line, take) -> int:
+    """Where a line's take starts on the timeline: the line's start moved by the fit's offset (negative:
+    the take starts early, into the silence before the line)."""
+    return line.start + int(take.fit.get("offset", 0))
+
+
+def take_audio(project, take) -> np.ndarray:
+    """A take's samples as the mix places them: mono float32 (takes are stored at the project rate)."""
+    samples, _ = project.load_audio(take.audio_hash)
+    return np.asarray(samples, np.float32).reshape(-1)
+
+
 def dialogue_bus(takes: list[Placed], length: int) -> np.ndarray:
     bus = np.zeros(length, np.float32)
     for take in takes:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dubstudio.errors import DubStudioError
 from dubstudio.hashing import content_hash
+from dubstudio.pipeline import lipsync as lipsync_stage
 from dubstudio.pipeline import render as render_stage
 from dubstudio.pipeline import transcribe as transcribe_stage
 from dubstudio.pipeline import translate as translate_stage
@@ -76,7 +77,8 @@ def figures(run: Run, language: str) -> dict:
         if take.qa.get("flagged"):
             flagged.append(line.number)
     return {"takes": takes, "over": over, "flagged": flagged, "glossary": terms,
-            "within_limits": sum(1 for t in tempos if 0.85 - 1e-3 <= t <= 1.2 + 1e-3)}
+            "within_limits": sum(1 for t in tempos if 0.85 - 1e-3 <= t <= 1.2 + 1e-3),
+            "lipsync": lipsync_stage.summary(project, language)}
 
 
 def dub(run: Run, out: Path) -> Summary:
@@ -91,6 +93,8 @@ def dub(run: Run, out: Path) -> Summary:
         translate_stage.translate(run, language)
         voices_stage.cast(run, language)
         voices_stage.synthesize(run, language)
+    if run.options.lipsync:  # a master's picture follows its first language
+        lipsync_stage.lipsync(run, run.options.targets[0])
     summary.rendered = render_stage.render(run, out, list(run.options.targets))
     for language in run.options.targets:
         summary.languages[language] = figures(run, language) | summary.rendered.mixes.get(language, {})

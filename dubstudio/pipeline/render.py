@@ -5,8 +5,9 @@ Every file is written under a temporary name and renamed when complete: a failed
 no half-written master.
 """
 
-import hashlib
 import json
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -14,13 +15,16 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from dubstudio import __version__, paths
+from dubstudio import __version__
 from dubstudio.deliver.subtitles import Cue, write_subtitles
 from dubstudio.deliver.timeline import TakeClip, build_timeline, write_timeline
 from dubstudio.jobs import BATCH, InputFile
 from dubstudio.media import AudioTrack, SubtitleTrack, mux, probe
 from dubstudio.mix.loudness import PRESETS
-from dubstudio.mix.mixer import Placed, mix
+from dubstudio.mix.mixer import Placed, mix, take_audio, take_start
+from dubstudio.mix.stems import stem_paths
+from dubstudio.pipeline import lipsync as lipsync_stage
+from dubstudio.pipeline.deliverables import Deliverables, picture, subtitle_base
 from dubstudio.pipeline.run import Run
 from dubstudio.translation.languages import LANGUAGES
 
@@ -56,15 +60,11 @@ def _write_wav(path: Path, audio: np.ndarray) -> Path:
 def stems_of_source(run: Run) -> tuple[np.ndarray, np.ndarray, float]:
     """(M&E stereo, original dialogue mono, residual dB), separated once per source, set of lines and
     separator."""
-    project = run.project
-    spans = [(line.start, line.end) for line in project.lines()]
-    key = json.dumps([project.media().content_hash, spans, run.options.demucs])
-    key = hashlib.sha256(key.encode()).hexdigest()[:24]
-    folder = paths.cache_dir("stems", key)
-    me_path, dialogue_path, info = folder / "me.flac", folder / "dialogue.flac", folder / "info.json"
+    me_path, dialogue_path, info = stem_paths(run.project, run.options.demucs)
     if not (me_path.is_file() and dialogue_path.is_file() and info.is_file()):
         bar = run.report.stage("separate dialogue from M&E")
         try:
+            spans = [(line.start, line.end) for line in run.project.lines()]
             inputs = {"media": InputFile(str(run.media_path)), "spans": spans, "demucs": run.options.demucs}
             result = run.wait(run.engine.submit("separate", inputs, priority=BATCH), bar)
         finally:
@@ -89,8 +89,7 @@ def chosen_takes(run: Run, language: str) -> list[tuple[object, object, np.ndarr
         if translation is None or translation.chosen_take_id is None:
             continue
         take = project.take(translation.chosen_take_id)
-        samples, rate = project.load_audio(take.audio_hash)
-        out.append((line, take, np.asarray(samples, np.float32).reshape(-1)))
+        out.append((line, take, take_audio(project, take)))
     return out
 
 
@@ -103,60 +102,102 @@ def disclosure(run: Run, languages: list[str]) -> dict[str, str]:
     return {"comment": text, "description": text, "encoder_note": "synthetic-speech"}
 
 
-def render(run: Run, out: Path, languages: list[str], preset_name: str | None = None) -> Rendered:
+def master_container(run: Run, media: Path) -> str:
+    """The master's extension: the one asked for, else the source's if a master can be one, else .mkv."""
+    if run.options.container:
+        return f".{run.options.container}"
+    return media.suffix.lower() if media.suffix.lower() in CONTAINERS else ".mkv"
+
+
+def subtitles_of(run: Run, language: str, base: Path, deliverables: Deliverables,
+                 speakers: dict[int, str]) -> tuple[list[Path], SubtitleTrack | None, Path | None]:
+    """(subtitle files delivered, the master's subtitle track, the file to burn in) for a language."""
     project = run.project
+    translations = project.translations(language)
+    cues = [Cue(line.start, line.end, translations[line.id].text, speakers.get(line.speaker_id, ""))
+            for line in project.lines() if line.id in translations]
+    written = write_subtitles(cues, base, language, deliverables.subtitle_formats(language))
+    by_format = {path.suffix.lstrip("."): path for path in written}
+    track = (SubtitleTrack(by_format["srt"], iso639_2(language), language_name(language))
+             if deliverables.subtitle_tracks else None)
+    burn = by_format["ass"] if deliverables.burn_subtitles == language else None
+    return (written if deliverables.subtitle_files else []), track, burn
+
+
+def place_takes(out: Path, language: str, takes, speakers: dict[int, str], timeline_tracks: dict) -> None:
+    """The language's takes as WAVs under takes/, placed on the timeline's per-speaker tracks."""
+    takes_folder = out / "takes" / language
+    takes_folder.mkdir(parents=True, exist_ok=True)
+    for line, take, audio in takes:
+        path = takes_folder / f"line-{line.number:04d}-take-{take.id}.wav"
+        if not path.is_file():
+            _write_wav(path, audio)
+        track = f"{language} · {speakers.get(line.speaker_id, 'unknown')}"
+        timeline_tracks.setdefault(track, []).append(
+            TakeClip(take_start(line, take), len(audio), path, f"line {line.number}"))
+
+
+def render(run: Run, out: Path, languages: list[str], preset_name: str | None = None,
+           deliverables: Deliverables | None = None) -> Rendered:
+    project = run.project
+    deliverables = deliverables or Deliverables()
     preset = PRESETS[preset_name or run.options.preset]
     media = run.media_path
     info = probe(media)
     name = media.stem
+    container = master_container(run, media)
+    if info.has_picture:
+        deliverables.check(languages, container)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "stems").mkdir(exist_ok=True)
     me, _, residual = stems_of_source(run)
     rendered = Rendered(None, residual_db=residual)
-    rendered.stems.append(_write_wav(out / "stems" / f"{name}.music-effects.wav", me))
-    tracks = [AudioTrack(media, iso639_2(project.settings.source_language), "Original", 0, False)]
-    subtitles, timeline_tracks = [], {}
+    if deliverables.stems or deliverables.timeline:  # the timeline places the M&E stem
+        (out / "stems").mkdir(exist_ok=True)
+        rendered.stems.append(_write_wav(out / "stems" / f"{name}.music-effects.wav", me))
+    tracks = ([AudioTrack(media, iso639_2(project.settings.source_language), "Original", 0, False)]
+              if deliverables.original_track else [])
+    subtitles, timeline_tracks, burn = [], {}, None
     speakers = {speaker.id: speaker.name for speaker in project.speakers()}
+    work = Path(tempfile.mkdtemp(prefix=".render-", dir=out))  # what the master needs but is not delivered
     bar = run.report.stage("mix and deliver", len(languages) + 1)
     try:
         for done, language in enumerate(languages, 1):
             takes = chosen_takes(run, language)
-            result = mix(me, [Placed(line.start + int(take.fit.get("offset", 0)), audio)
-                              for line, take, audio in takes], preset)
-            wav = _write_wav(out / "stems" / f"{name}.mix.{language}.wav", result.audio)
-            rendered.stems.append(_write_wav(out / "stems" / f"{name}.dialogue.{language}.wav", result.dialogue))
+            result = mix(me, [Placed(take_start(line, take), audio) for line, take, audio in takes], preset)
+            wav = _write_wav(deliverables.stem_folder(out, work) / f"{name}.mix.{language}.wav", result.audio)
+            if deliverables.stems:
+                rendered.stems.append(_write_wav(out / "stems" / f"{name}.dialogue.{language}.wav",
+                                                 result.dialogue))
             rendered.mixes[language] = {"lufs": round(result.lufs, 2), "true_peak": round(result.true_peak, 2),
-                                        "wav": wav}
+                                        "wav": wav if deliverables.stems else None}
             tracks.append(AudioTrack(wav, iso639_2(language), f"{language_name(language)} (dub)", 0,
                                      default=done == 1))
-            translations = project.translations(language)
-            cues = [Cue(line.start, line.end, translations[line.id].text, speakers.get(line.speaker_id, ""))
-                    for line in project.lines() if line.id in translations]
-            written = write_subtitles(cues, out / name, language)
-            rendered.subtitles += written
-            subtitles.append(SubtitleTrack(written[0], iso639_2(language), language_name(language)))
-            takes_folder = out / "takes" / language
-            takes_folder.mkdir(parents=True, exist_ok=True)
-            for line, take, audio in takes:
-                path = takes_folder / f"line-{line.number:04d}-take-{take.id}.wav"
-                if not path.is_file():
-                    _write_wav(path, audio)
-                track = f"{language} · {speakers.get(line.speaker_id, 'unknown')}"
-                timeline_tracks.setdefault(track, []).append(
-                    TakeClip(line.start + int(take.fit.get("offset", 0)), len(audio), path, f"line {line.number}"))
+            files, track, to_burn = subtitles_of(run, language, subtitle_base(deliverables, out, work, name),
+                                                 deliverables, speakers)
+            rendered.subtitles += files
+            subtitles += [track] if track else []
+            burn = burn or to_burn
+            if deliverables.timeline:
+                place_takes(out, language, takes, speakers, timeline_tracks)
             bar.update(done, len(languages) + 1, f"{language}: {result.lufs:.1f} LUFS, {result.true_peak:.1f} dBTP")
         if info.has_picture:
-            container = (f".{run.options.container}" if run.options.container
-                         else media.suffix.lower() if media.suffix.lower() in CONTAINERS else ".mkv")
-            rendered.master = mux(media, out / f"{name}.dub{container}", tracks, subtitles,
-                                  metadata=disclosure(run, languages))
+            def writing(step: str, done: int, total: int) -> None:  # ffmpeg's progress; a chance to cancel
+                bar.update(len(languages), len(languages) + 1, f"{step} {done * 100 // max(total, 1)}%")
+
+            # the picture can follow one language: the first, the master's default track
+            lipsynced = lipsync_stage.picture(run, languages[0], writing)
+            video, video_preset = picture(deliverables, lipsynced, burn, work, writing)
+            rendered.master = mux(video, out / f"{name}.dub{container}", tracks, subtitles, preset=video_preset,
+                                  metadata=disclosure(run, languages), progress=writing)
         else:
             run.report.note("The source has no picture: the mixes and stems are the deliverables (no master).")
-        frames = int(Fraction(len(me), RATE) * project.settings.frame_rate)
-        timeline = build_timeline(name, media if info.has_picture else None, frames, project.settings.frame_rate,
-                                  rendered.stems[0], len(me), timeline_tracks)
-        rendered.timeline = write_timeline(timeline, out / f"{name}.otio")
+        if deliverables.timeline:
+            frames = int(Fraction(len(me), RATE) * project.settings.frame_rate)
+            timeline = build_timeline(name, media if info.has_picture else None, frames,
+                                      project.settings.frame_rate, rendered.stems[0], len(me), timeline_tracks)
+            rendered.timeline = write_timeline(timeline, out / f"{name}.otio")
         bar.update(len(languages) + 1, len(languages) + 1, "master written")
     finally:
         bar.close()
+        shutil.rmtree(work, ignore_errors=True)
     return rendered

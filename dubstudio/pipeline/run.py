@@ -49,8 +49,13 @@ class Options:
     translator_folder: str | None = None
     n_best: int = 1
     demucs: str | None = None            # studio separator folder; None: the embedded separator
+    xtts: str | None = None              # XTTS-v2 folder, for cast XTTS voices and clones
     preset: str = "web"
     container: str | None = None         # "mp4", "mov", "mkv"; None: the source's, else mkv
+    lipsync: bool = False                # dub: lip-sync the first target language before the render
+    lipsync_method: str = "embedded"     # or "wav2lip", "wav2lip-gan", with lipsync_folder
+    lipsync_folder: str | None = None
+    syncnet: str | None = None           # a SyncNet folder: LSE-D/LSE-C beside the lip-sync scores
     qa: bool = True
     extra: dict = field(default_factory=dict)
 

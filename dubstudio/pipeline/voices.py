@@ -1,18 +1,24 @@
 """Steps 7-9: cast a voice for each speaker, then synthesize, fit and check each line.
 
 Each line is its own engine job, recorded in the project's journal: a client that dies mid-film
-resumes the lines it had not stored when the project is reopened (resume_jobs).
+resumes the lines it had not stored when the project is reopened (resume_jobs). A take is stored as
+soon as it is fitted; its back-transcription QA follows as a check job (dubstudio.pipeline.checks).
 """
 
 import hashlib
+from dataclasses import asdict
 from fractions import Fraction
 
 import numpy as np
 import soundfile
 
 from dubstudio import paths
+from dubstudio.errors import MissingModelError
 from dubstudio.jobs import BATCH, INTERACTIVE, InputFile, JobHandle
+from dubstudio.pipeline import checks
+from dubstudio.pipeline import lipsync as lipsync_stage
 from dubstudio.pipeline.run import Run
+from dubstudio.voices.consent import Consent, ConsentRequiredError
 from dubstudio.voices.spec import VoiceSpec
 
 from dubstudio.timing import SAMPLE_RATE as RATE
@@ -85,6 +91,25 @@ class Neighbours:
         return max(0, line.start - previous), max(0, following - line.end)
 
 
+def xtts_inputs(run: Run, voice) -> dict:
+    """What an XTTS-v2 voice needs besides its spec: the model folder and, for a clone, the speaker's
+    reference audio and the consent on record (as JSON fields; the worker checks them again)."""
+    if voice.backend != "xtts":
+        return {}
+    if not run.options.xtts:
+        raise MissingModelError(f"the voice '{voice.name}' needs XTTS-v2, whose model folder is not set: choose "
+                                f"it in Settings > Models.")
+    inputs = {"xtts": run.options.xtts}
+    if voice.kind == "clone":
+        records = run.project.consents(voice.id)
+        if not records:
+            raise ConsentRequiredError(f"the cloned voice '{voice.name}' has no consent on record: record the "
+                                       f"person's consent in the casting dialog before using it.")
+        inputs["reference"] = reference_file(run, voice.speaker_id)
+        inputs["consent"] = asdict(Consent.from_record(records[-1]))
+    return inputs
+
+
 def line_inputs(run: Run, line, language: str, neighbours: Neighbours | None = None) -> dict:
     """What the engine needs to make a take of a line: JSON data, so the journal can keep it."""
     neighbours = neighbours or Neighbours(run, language)
@@ -95,7 +120,8 @@ def line_inputs(run: Run, line, language: str, neighbours: Neighbours | None = N
     candidates = list(translation.candidates) if translation.status == "machine" else []
     return {"line_id": line.id, "voice_id": voice.id, "text": translation.text, "language": language,
             "voice": voice.params["spec"], "slot": line.end - line.start, "gap": gap, "lead": lead,
-            "strategy": translation.fit_strategy, "candidates": candidates, "qa": run.options.qa}
+            "strategy": translation.fit_strategy, "candidates": candidates, "qa": run.options.qa,
+            **xtts_inputs(run, voice)}
 
 
 def store(run: Run, inputs: dict, result: dict, choose: bool = False) -> int:
@@ -109,7 +135,7 @@ def store(run: Run, inputs: dict, result: dict, choose: bool = False) -> int:
     return project.add_take(inputs["line_id"], language, result["audio"], RATE, text=result["text"],
                             backend=inputs["voice"]["backend"], voice_id=inputs["voice_id"],
                             params={"voice": inputs["voice"], "strategy": inputs["strategy"]},
-                            fit=result["fit"], qa=result["qa"], choose=choose)
+                            fit=result["fit"], choose=choose)
 
 
 def submit_line(run: Run, line, language: str, interactive: bool = False,
@@ -129,28 +155,42 @@ def synthesize(run: Run, language: str, line_ids: list[int] | None = None, inter
     if not lines:
         return 0
     bar = run.report.stage(f"synthesize + fit ({language})", len(lines))
+    checking = {}
     try:
         neighbours = Neighbours(run, language)
         submitted = [submit_line(run, line, language, interactive, neighbours) for line in lines]
         for done, (inputs, handle) in enumerate(submitted, 1):
             result = handle.result()
-            store(run, inputs, result, choose=wanted is not None)
+            take_id = store(run, inputs, result, choose=wanted is not None)
+            if inputs.get("qa"):
+                checking[take_id] = checks.submit_check(run, take_id, interactive)
             fit = result["fit"]
             bar.update(done, len(lines), f"line {done}: {fit['tempo']:.2f}x" + ("" if fit["fits"] else " OVER"))
     finally:
         bar.close()
+    checks.finish(run, checking, language)
     return len(lines)
 
 
 def resume_jobs(run: Run) -> int:
-    """Submit again the synthesize jobs a dead client left unfinished, and store their takes."""
+    """Submit again the synthesize, check and lip-sync jobs a dead client left unfinished, and store their
+    results (a resumed take's check included)."""
     records = run.project.jobs.unfinished()
+    checks.restore_files(run, records)
     handles = run.engine.resume(run.project.jobs)
-    stored = 0
+    stored, checking = 0, {}
     for record, handle in zip(records, handles, strict=True):
         if record["kind"] == "synthesize":
-            store(run, record["inputs"], handle.result())
+            take_id = store(run, record["inputs"], handle.result())
+            if record["inputs"].get("qa"):
+                checking[take_id] = checks.submit_check(run, take_id)
+            stored += 1
+        elif record["kind"] == "check":
+            checks.store_check(run, record["inputs"]["take_id"], handle.result())
+        elif record["kind"] == "lipsync":
+            lipsync_stage.store(run, record["inputs"], handle.result())
             stored += 1
         else:
             handle.cancel()
+    checks.finish(run, checking)
     return stored

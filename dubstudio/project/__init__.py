@@ -20,6 +20,7 @@ from dubstudio.project.models import (
                                       Consent,
                                       GlossaryEntry,
                                       Line,
+                                      Lipsync,
                                       NewLine,
                                       Settings,
                                       SourceMedia,
@@ -36,7 +37,7 @@ from dubstudio.project.schema import FIT_STRATEGIES, STATUSES
 
 __all__ = [
     "FIT_STRATEGIES", "STATUSES", "Consent", "ConsentRequiredError", "GlossaryEntry", "InvalidEditError", "Line",
-    "MediaNotFoundError", "NewLine", "NewerProjectError", "NotAProjectError", "OpChanges", "Project",
+    "Lipsync", "MediaNotFoundError", "NewLine", "NewerProjectError", "NotAProjectError", "OpChanges", "Project",
     "ProjectBusyError", "ProjectCorruptError", "ProjectError", "ProjectExistsError", "ProjectNotFoundError",
     "Settings", "SourceMedia", "Speaker", "SpeakerReference", "Take", "Translation", "UndoConflictError",
     "UndoStatus", "Voice", "Word", "schema_version",

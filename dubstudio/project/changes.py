@@ -25,6 +25,7 @@ class OpChanges:
     takes: frozenset[tuple[int, str]] = frozenset()  # (line_id, language) with a new take
     casting: frozenset[tuple[int, str]] = frozenset()  # (speaker_id, language)
     glossary: frozenset[str] = frozenset()  # languages whose glossary changed
+    lipsync: frozenset[tuple[int, str]] = frozenset()  # (line_id, language) with a new lip-sync result
 
     def __bool__(self) -> bool:
         return any(getattr(self, field.name) for field in fields(self))
@@ -51,6 +52,7 @@ class Touched:
     def __init__(self):
         self._rows: list[tuple[str, dict, frozenset[str] | None]] = []
         self.takes: set[tuple[int, str]] = set()
+        self.lipsync: set[tuple[int, str]] = set()
 
     def add(self, table: str, row: dict, columns: frozenset[str] | None) -> None:
         """columns: those an update changed; None for a row that appeared or went."""
@@ -68,7 +70,7 @@ class Touched:
             else:
                 owner = "line_id" if table == "translations" else "speaker_id"
                 found[table].add((row[owner], row["language"]))
-        return OpChanges(line_order=line_order, takes=frozenset(self.takes),
+        return OpChanges(line_order=line_order, takes=frozenset(self.takes), lipsync=frozenset(self.lipsync),
                          **{name: frozenset(keys) for name, keys in found.items()})
 
 

@@ -9,7 +9,7 @@ import sqlite3
 
 from dubstudio.project import schema
 
-MIGRATIONS: list[str] = [schema.V1]
+MIGRATIONS: list[str] = [schema.V1, schema.V2]
 
 
 def schema_version() -> int:

@@ -70,6 +70,25 @@ class Take:
 
 
 @dataclass(frozen=True, slots=True)
+class Lipsync:
+    """The latest lip-sync of a line in one language: frames first_frame..end_frame - 1 re-rendered to
+    follow take take_id placed at dub_start; the frames are in the user cache under segment_key."""
+
+    line_id: int
+    language: str
+    take_id: int
+    dub_start: int   # project sample where the take started
+    method: str      # embedded, wav2lip, wav2lip-gan
+    params: dict     # the method's settings (model folders)
+    first_frame: int
+    end_frame: int   # exclusive
+    segment_key: str
+    scores: dict     # score_before, score_after, lse (if measured), changed, skipped {reason: [frames]}
+    created_at: str
+    stale: bool      # the line's chosen take changed, or the line moved, since: the mouth follows old audio
+
+
+@dataclass(frozen=True, slots=True)
 class Speaker:
     id: int
     name: str

@@ -31,6 +31,7 @@ from dubstudio.project.models import (
     Consent,
     GlossaryEntry,
     Line,
+    Lipsync,
     NewLine,
     Settings,
     SourceMedia,
@@ -143,6 +144,14 @@ class Project:
 
     def take(self, take_id: int) -> Take | None:
         return self._read(queries.take, take_id)
+
+    def lipsync(self, line_id: int, language: str) -> Lipsync | None:
+        """The line's latest lip-sync in that language (check its `stale` flag before showing it)."""
+        return self._read(queries.lipsync, line_id, language)
+
+    def lipsyncs(self, language: str) -> dict[int, Lipsync]:
+        """Lip-sync results of the lines in the script, by line id, in frame order."""
+        return self._read(queries.lipsyncs, language)
 
     def speakers(self) -> list[Speaker]:
         return self._read(queries.speakers)
@@ -259,6 +268,12 @@ class Project:
 
     def set_take_figures(self, take_id: int, *, fit: dict | None = None, qa: dict | None = None) -> OpChanges:
         return self._run(results.set_take_figures, take_id, fit, qa, undoable=False)
+
+    def set_lipsync(self, line_id: int, language: str, *, take_id: int, dub_start: int, method: str,
+                    frames: tuple[int, int], segment_key: str, scores: dict, params: dict | None = None) -> OpChanges:
+        """Keep a line's lip-sync result (frames = (first, end), end exclusive), replacing the earlier one."""
+        return self._run(results.set_lipsync, line_id, language, take_id, dub_start, method, params or {}, frames,
+                         segment_key, scores, undoable=False)
 
     def set_source_language(self, code: str) -> None:
         """The source language once transcription has detected it (a project made with 'und')."""

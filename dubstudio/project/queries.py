@@ -9,6 +9,7 @@ from dubstudio.project.models import (
     Consent,
     GlossaryEntry,
     Line,
+    Lipsync,
     Settings,
     SourceMedia,
     Speaker,
@@ -136,3 +137,29 @@ def glossary(conn: sqlite3.Connection, language: str) -> list[GlossaryEntry]:
                         (language,))
     return [GlossaryEntry(row["id"], row["language"], row["source_term"], row["target_term"], row["note"])
             for row in rows]
+
+
+# The take a line's lip-sync must follow now: its chosen take, placed at the line's start plus its fit offset.
+_LIPSYNC = ("SELECT s.*, t.chosen_take_id, l.start_sample, k.fit FROM lipsync s "
+            "JOIN lines l ON l.id = s.line_id AND l.removed = 0 "
+            "JOIN translations t ON t.line_id = s.line_id AND t.language = s.language "
+            "LEFT JOIN takes k ON k.id = t.chosen_take_id")
+
+
+def _lipsync(row: sqlite3.Row) -> Lipsync:
+    placed = None if row["fit"] is None else row["start_sample"] + int(json.loads(row["fit"]).get("offset", 0))
+    stale = row["chosen_take_id"] != row["take_id"] or placed != row["dub_start"]
+    return Lipsync(row["line_id"], row["language"], row["take_id"], row["dub_start"], row["method"],
+                   json.loads(row["params"]), row["first_frame"], row["end_frame"], row["segment_key"],
+                   json.loads(row["scores"]), row["created_at"], stale)
+
+
+def lipsync(conn: sqlite3.Connection, line_id: int, language: str) -> Lipsync | None:
+    row = conn.execute(f"{_LIPSYNC} WHERE s.line_id = ? AND s.language = ?", (line_id, language)).fetchone()
+    return _lipsync(row) if row else None
+
+
+def lipsyncs(conn: sqlite3.Connection, language: str) -> dict[int, Lipsync]:
+    """Lip-sync results in one language of the lines in the script, by line id, in frame order."""
+    rows = conn.execute(f"{_LIPSYNC} WHERE s.language = ? ORDER BY s.first_frame, s.line_id", (language,))
+    return {row["line_id"]: _lipsync(row) for row in rows}

@@ -1,5 +1,5 @@
 """Writes that come from the pipeline and the setup, not from an edit: lines from transcription,
-machine translations, new takes and their figures, speakers, voices, consents.
+machine translations, new takes and their figures, lip-sync results, speakers, voices, consents.
 
 They are not on the undo stack (Undo means "my last action", not "the last job result"), but each runs
 in one transaction and reports what it changed like an operation does. A machine result never
@@ -87,6 +87,32 @@ def set_take_figures(tx: Tx, take_id: int, fit: dict | None, qa: dict | None) ->
         if figures is not None:
             tx.conn.execute(f"UPDATE takes SET {column} = ? WHERE id = ?", (json.dumps(figures), take_id))
     tx.touched.takes.add((take["line_id"], take["language"]))
+
+
+def set_lipsync(tx: Tx, line_id: int, language: str, take_id: int, dub_start: int, method: str, params: dict,
+                frames: tuple[int, int], segment_key: str, scores: dict) -> None:
+    """A line's lip-sync result in one language, replacing the earlier one (its frames are a cache)."""
+    number = line_number(tx.conn, line_id)
+    check_language(tx.conn, language)
+    take = tx.conn.execute("SELECT 1 FROM takes WHERE id = ? AND line_id = ? AND language = ?",
+                           (take_id, line_id, language)).fetchone()
+    if take is None:
+        raise InvalidEditError(f"Take id {take_id} is not one of the {language} takes of line {number}: lip-sync it "
+                               "again from its chosen take.")
+    first, end = sample(frames[0]), sample(frames[1])
+    if not 0 <= first < end:
+        raise InvalidEditError(f"A lip-sync cannot cover frames {first} to {end}: it must start at frame 0 or "
+                               "later and end after it starts.")
+    tx.conn.execute(
+        "INSERT INTO lipsync (line_id, language, take_id, dub_start, method, params, first_frame, end_frame, "
+        "segment_key, scores, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (line_id, language) DO UPDATE SET take_id = excluded.take_id, dub_start = excluded.dub_start, "
+        "method = excluded.method, params = excluded.params, first_frame = excluded.first_frame, "
+        "end_frame = excluded.end_frame, segment_key = excluded.segment_key, scores = excluded.scores, "
+        "created_at = excluded.created_at",
+        (line_id, language, take_id, sample(dub_start), method, json.dumps(params), first, end, segment_key,
+         json.dumps(scores), utc_now()))
+    tx.touched.lipsync.add((line_id, language))
 
 
 def add_speaker_reference(tx: Tx, speaker_id: int, samples, sample_rate: int,

@@ -202,3 +202,29 @@ CREATE TABLE history (
     created_at TEXT NOT NULL
 ) STRICT;
 """
+
+# Schema 2: lip-sync results. Per line and language the latest one, a job result like a take's figures
+# (not undoable). The lip-synced frames live in the user cache, named by segment_key, and are rebuilt
+# from the same inputs when the cache was cleared. take_id and dub_start say which take, placed where,
+# the mouth follows: when either no longer matches the line, the result is stale.
+V2 = """
+CREATE TABLE lipsync (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    line_id INTEGER NOT NULL REFERENCES lines (id),
+    language TEXT NOT NULL REFERENCES target_languages (code),
+    take_id INTEGER NOT NULL,
+    -- the project sample where the take sat when it was lip-synced (line start + fit offset)
+    dub_start INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    -- JSON: the method's settings (model folders), enough to make the segment again
+    params TEXT NOT NULL,
+    first_frame INTEGER NOT NULL CHECK (first_frame >= 0),
+    end_frame INTEGER NOT NULL CHECK (end_frame > first_frame),
+    segment_key TEXT NOT NULL CHECK (segment_key <> ''),
+    -- JSON: sync score before and after, LSE-D/LSE-C, frames changed, frames skipped and why
+    scores TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (line_id, language),
+    FOREIGN KEY (take_id, line_id, language) REFERENCES takes (id, line_id, language)
+) STRICT;
+"""

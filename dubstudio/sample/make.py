@@ -28,7 +28,7 @@ DIALOGUE_RMS_DB = -20.0
 MUSIC_RMS_DB = -34.0
 PEAK_CEILING_DB = -1.0
 LEAD_IN_S, TAIL_S = 1.0, 1.5
-VERSION = 2  # bump when the output for the same parameters changes
+VERSION = 3  # bump when the output for the same parameters changes
 
 
 @dataclass(frozen=True)
@@ -147,18 +147,24 @@ def mix(voiced, lines: list[dict], samples: int) -> tuple[np.ndarray, np.ndarray
     return dialogue * gain, bed * gain
 
 
-def encode(out: Path, params: SampleParams, shot_list: list[dict], audio: Path) -> None:
-    """Render every frame into the media layer's writer (complete under its name, or absent)."""
+def encode(out: Path, params: SampleParams, shot_list: list[dict], audio: Path, dialogue: np.ndarray) -> None:
+    """Render every frame, the mouth moving with the dialogue (each shot shows the speaker), into the
+    media layer's writer (complete under its name, or absent)."""
+    from dubstudio.lipsync.score import speech_envelope
+    from dubstudio.lipsync.visemes import mouth_track
     from dubstudio.media import VideoWriter
 
-    source = picture.photo()
+    frames = shot_list[-1]["end_frame"]
+    mouth = mouth_track(frames, params.rate, speech_envelope(dialogue, params.rate, frames, RATE))
+    source = picture.TalkingPhoto()
     cameras = {picture.MEDIUM.name: picture.MEDIUM, picture.CLOSE.name: picture.CLOSE}
     with VideoWriter(out, (params.width, params.height), params.rate, preset="h264-draft",
                      audio=audio, audio_language="eng") as writer:
         for shot in shot_list:
             camera = cameras[shot["camera"]]
             for frame in range(shot["start_frame"], shot["end_frame"]):
-                writer.write(picture.render(source, frame, params.rate, camera, params.width, params.height))
+                talking = source.at(mouth[frame].opening)
+                writer.write(picture.render(talking, frame, params.rate, camera, params.width, params.height))
 
 
 def make_sample(folder: Path, params: SampleParams = SampleParams()) -> Sample:
@@ -188,7 +194,7 @@ def make_sample(folder: Path, params: SampleParams = SampleParams()) -> Sample:
     soundfile.write(mixed, dialogue[:, None] + bed, RATE, subtype="FLOAT")
     shot_list = shots(lines, frames, params.rate)
     try:
-        encode(sample.video, params, shot_list, mixed)
+        encode(sample.video, params, shot_list, mixed, dialogue)
     finally:
         mixed.unlink(missing_ok=True)
     for line in lines:

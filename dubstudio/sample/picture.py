@@ -1,8 +1,10 @@
 """Frames of the sample clip: scikit-image's public-domain astronaut portrait, with slight head
-motion, cut between two camera angles (a medium shot, and a mirrored, warmer close-up).
+motion, cut between two camera angles (a medium shot, and a mirrored, warmer close-up), its mouth
+moving with the dialogue (the embedded lip-sync's warp, driven by the dialogue's loudness).
 
-Every frame is one affine warp of the 512x512 photo, so rendering is a few milliseconds a frame
-and a frame depends only on its number and its shot: the clip is reproducible.
+Every frame is one affine warp of the 512x512 photo with its mouth at that frame's opening, so
+rendering is a few milliseconds a frame and a frame depends only on its number, its shot and the
+dialogue: the clip is reproducible.
 """
 
 import math
@@ -32,6 +34,27 @@ def photo() -> np.ndarray:
     import skimage.data
 
     return skimage.data.astronaut()
+
+
+class TalkingPhoto:
+    """The photo with its mouth at a given opening (eye distances); each distinct opening, to 1/200,
+    is re-animated once."""
+
+    def __init__(self):
+        from dubstudio.engine.backends.facemesh import FaceMesh
+
+        self.photo = photo()
+        self.points = FaceMesh(max_faces=1).landmarks(self.photo, video=False)[0]
+        self._done: dict[int, np.ndarray] = {}
+
+    def at(self, opening: float) -> np.ndarray:
+        from dubstudio.lipsync.visemes import MouthShape
+        from dubstudio.lipsync.warp import reanimate
+
+        key = round(opening * 200)
+        if key not in self._done:
+            self._done[key] = reanimate(self.photo, self.points, MouthShape(key / 200))
+        return self._done[key]
 
 
 def head_motion(t: float) -> tuple[float, float, float]:

@@ -2,9 +2,14 @@
 
 The packaged front end only speaks Japanese, so this is our own runner: phonemes from espeak-ng,
 mapped through the model's vocabulary; the style vector is chosen by token count, as Kokoro expects.
+The engine runs a float copy of the int8 weights (engine_model_path): onnxruntime's integer
+convolutions are slower on CPU than its float ones.
 """
 
+import importlib.util
 import json
+import logging
+from pathlib import Path
 
 import numpy as np
 
@@ -12,15 +17,30 @@ from dubstudio.errors import DubStudioError
 from dubstudio.engine import assets, phonemize
 from dubstudio.engine.onnx import session
 
+log = logging.getLogger(__name__)
+
 SAMPLE_RATE = 24_000
 MAX_TOKENS = 510  # the model's context, less the two boundary tokens
+
+
+def engine_model_path() -> Path:
+    """The released int8 model with its weights dequantized (converted once, cached), or the int8
+    model itself where the onnx package that converts it is missing."""
+    source = assets.kokoro_model_path()
+    if importlib.util.find_spec("onnx") is None:
+        log.warning("the Python package onnx is missing: Kokoro runs its slower int8 model (pip install onnx)")
+        return source
+    from dubstudio.engine.dequantize import dequantized_path
+
+    return dequantized_path(source)
 
 
 class Kokoro:
     sample_rate = SAMPLE_RATE
 
-    def __init__(self, threads: int | None = None):
-        self.session = session(assets.kokoro_model_path(), threads)
+    def __init__(self, threads: int | None = None, model: Path | None = None):
+        """model: an ONNX file of Kokoro (default: the released int8 model)."""
+        self.session = session(model or assets.kokoro_model_path(), threads)
         self.vocab: dict[str, int] = json.loads(assets.kokoro_vocab_path().read_text("utf-8"))["vocab"]
         with np.load(assets.kokoro_voices_path()) as npz:
             self.styles = {name: npz[name] for name in npz.files}

@@ -13,7 +13,7 @@ import soundfile
 from dubstudio.mix.loudness import PRESETS, integrated, true_peak_db
 from dubstudio.project import Project
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]  # it may be the one that makes the dubbed sample
 DUBSTUDIO = [sys.executable, "-m", "dubstudio"]
 
 

@@ -166,16 +166,17 @@ ADD_COLUMN = "ALTER TABLE lines ADD COLUMN note TEXT NOT NULL DEFAULT '';\n"
 
 def test_an_older_project_is_upgraded_with_a_backup(tmp_path, project_at, monkeypatch):
     path = _saved_project(tmp_path, project_at)
+    saved = schema_version()
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, ADD_COLUMN])
     with Project.open(path) as project:
         conn = project._db.conn
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == saved + 1
         assert "note" in {row[1] for row in conn.execute("PRAGMA table_info(lines)")}
         assert len(project.lines()) == 4
-    backups = list(tmp_path.glob("saved.dubproj.schema1-*.bak"))
+    backups = list(tmp_path.glob(f"saved.dubproj.schema{saved}-*.bak"))
     assert len(backups) == 1
     backup = sqlite3.connect(backups[0])
-    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == saved
     assert backup.execute("SELECT count(*) FROM lines").fetchone()[0] == 4
     backup.close()
 
@@ -189,7 +190,7 @@ def test_a_failed_upgrade_changes_nothing(tmp_path, project_at, monkeypatch):
     monkeypatch.undo()
     with Project.open(path) as project:
         conn = project._db.conn
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema_version()
         assert "note" not in {row[1] for row in conn.execute("PRAGMA table_info(lines)")}
 
 

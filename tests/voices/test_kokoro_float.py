@@ -1,0 +1,69 @@
+"""The float copy of Kokoro's int8 weights the engine runs: no integer kernels left, cached by the
+source's content, and it says the same as the int8 model within quantization noise."""
+
+import hashlib
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.slow
+onnx = pytest.importorskip("onnx")
+
+TEXT = "Tenemos una reunión con el director a las diez."
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    from dubstudio.engine import assets
+    from dubstudio.engine.dequantize import dequantize
+
+    target = tmp_path_factory.mktemp("kokoro") / "float.onnx"
+    return dequantize(assets.kokoro_model_path(), target), target
+
+
+def log_mel(audio: np.ndarray) -> np.ndarray:
+    import librosa
+
+    return 10 * np.log10(librosa.feature.melspectrogram(y=audio, sr=24_000, n_fft=1024, hop_length=240,
+                                                        n_mels=80) + 1e-10)
+
+
+def distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean log-mel difference in dB along the best time alignment (the two may pace a phoneme a frame
+    apart: quantization noise reaches the predicted durations too)."""
+    import librosa
+
+    x, y = log_mel(a), log_mel(b)
+    _, path = librosa.sequence.dtw(X=x, Y=y, metric="euclidean")
+    return float(np.mean([np.mean(np.abs(x[:, i] - y[:, j])) for i, j in path]))
+
+
+def test_every_integer_convolution_and_matmul_is_made_float(converted):
+    count, path = converted
+    ops = {node.op_type for node in onnx.load(str(path), load_external_data=False).graph.node}
+    assert count > 200 and not ops & {"ConvInteger", "MatMulInteger", "DynamicQuantizeLinear"}
+
+
+def test_the_float_copy_says_the_same_as_the_int8_model(converted):
+    from dubstudio.engine.backends.kokoro import Kokoro
+
+    original, float_copy = Kokoro(threads=1), Kokoro(threads=1, model=converted[1])
+    a = original.synthesize(TEXT, "jm_kumo", "es", 1.15)
+    b = float_copy.synthesize(TEXT, "jm_kumo", "es", 1.15)
+    assert abs(len(a) - len(b)) <= 0.03 * len(a)
+    other_voice = original.synthesize(TEXT, "jf_nezumi", "es", 1.15)
+    assert distance(a, b) < 3.0 < distance(a, other_voice), "the measure tells voices apart, not the two models"
+
+
+def test_the_copy_is_made_once_and_named_by_the_source_content(monkeypatch):
+    from dubstudio.engine import assets, dequantize
+
+    calls = []
+    convert = dequantize.dequantize
+    monkeypatch.setattr(dequantize, "dequantize", lambda *args: calls.append(args) or convert(*args))
+    first = dequantize.dequantized_path(assets.kokoro_model_path())
+    again = dequantize.dequantized_path(assets.kokoro_model_path())
+    assert first == again and first.is_file() and len(calls) <= 1
+    with open(assets.kokoro_model_path(), "rb") as source:
+        assert hashlib.file_digest(source, "sha256").hexdigest()[:16] in first.name
+    assert not list(first.parent.glob("*.partial"))
