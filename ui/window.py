@@ -151,7 +151,7 @@ class MainWindow(QMainWindow):
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(preview)
         top.addWidget(script)
-        top.setSizes([self.width() * 2 // 5, self.width() * 3 // 5])
+        top.setSizes([self.width() * 7 // 20, self.width() * 13 // 20])
         main = QSplitter(Qt.Orientation.Vertical)
         main.addWidget(top)
         main.addWidget(timeline)
@@ -164,9 +164,7 @@ class MainWindow(QMainWindow):
             dock.setObjectName(f"dock-{name}")
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
-        docks = self.findChildren(QDockWidget)
-        self.resizeDocks(docks, [self.width() // 4] * len(docks), Qt.Orientation.Horizontal)
-        self.resizeDocks(docks, [self.height() * 3 // 5, self.height() * 2 // 5], Qt.Orientation.Vertical)
+        QTimer.singleShot(0, self._size_docks)  # once the window has its size
 
         media = project.media()
         video = media.path if media is not None and media.path.is_file() else None
@@ -197,6 +195,13 @@ class MainWindow(QMainWindow):
         takes.candidateChosen.connect(self._candidate_chosen)
         takes.retranslateRequested.connect(lambda: session.retranslate(session.selection))
         self._load_waveforms(session, video)
+
+    def _size_docks(self) -> None:
+        """The script gets the room: the docks start narrow (a saved view state overrides this)."""
+        docks = self.findChildren(QDockWidget)
+        if docks and self.session is not None and not viewstate.load(self.session.project.path).get("window"):
+            self.resizeDocks(docks, [self.width() // 5] * len(docks), Qt.Orientation.Horizontal)
+            self.resizeDocks(docks, [self.height() * 3 // 5, self.height() * 2 // 5], Qt.Orientation.Vertical)
 
     def _candidate_chosen(self, text: str) -> None:
         session = self.session

@@ -40,6 +40,7 @@ from dubstudio.project import OpChanges, Project
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # widths in characters of the narrow columns; Source and Translation share what is left
+TEXT_MIN_CHARACTERS = 16
 _WIDTHS = {Column.NUMBER: 5, Column.IN: 12, Column.OUT: 12, Column.SPEAKER: 12, Column.VOICE: 14,
            Column.FIT: 10, Column.QA: 17, Column.TAKES: 6}
 ROW_LINES = 2  # rows are two lines of text tall (word-wrapped); the tooltip has the whole text
@@ -271,6 +272,9 @@ class ScriptView(QWidget):
             header.resizeSection(column, characters * width + 12)
         for column in (Column.SOURCE, Column.TRANSLATION):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        # the texts are what the table is for: never squeeze them below a short sentence each
+        self.table.setMinimumWidth(sum(characters * width + 12 for characters in _WIDTHS.values())
+                                   + 2 * TEXT_MIN_CHARACTERS * width)
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() * ROW_LINES + 8)
