@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from dubstudio.errors import DubStudioError
 from dubstudio.jobs import INTERACTIVE, Engine, open_engine
+from dubstudio.pipeline import checks
 from dubstudio.pipeline import transcribe as transcribe_stage
 from dubstudio.pipeline import translate as translate_stage
 from dubstudio.pipeline import voices as voices_stage
@@ -200,9 +201,11 @@ class Session(QObject):
             return
 
         def done(result):
-            voices_stage.store(self.run, inputs, result, choose=True)
+            take_id = voices_stage.store(self.run, inputs, result, choose=True)
             key = (line.id, language)
             self.announce(OpChanges(takes=frozenset({key}), translations=frozenset({key})))
+            if self.options.qa:  # the take plays now; its back-transcription follows
+                self._check_take(take_id, line.number, key)
 
         def retry():
             fresh = self.project.line(line.id)
@@ -210,6 +213,16 @@ class Session(QObject):
                 self._regenerate([fresh.id], language)
 
         self.jobs.track(handle, f"Regenerate line {line.number} ({language})", done, retry=retry)
+
+    def _check_take(self, take_id: int, number: int, key: tuple[int, str]) -> None:
+        handle = checks.submit_check(self.run, take_id, interactive=True)
+
+        def done(qa):
+            checks.store_check(self.run, take_id, qa)
+            self.announce(OpChanges(takes=frozenset({key})))
+
+        self.jobs.track(handle, f"Check line {number} ({key[1]})", done,
+                        retry=lambda: self._check_take(take_id, number, key))
 
     def retranslate(self, line_ids: Iterable[int], language: str | None = None, n_best: int = 4) -> None:
         """Translate the lines again with n-best candidates to pick from (a person's text stands: the

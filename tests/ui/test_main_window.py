@@ -66,8 +66,11 @@ def test_edit_regenerate_and_undo_through_the_window(window):
     assert project.translation(first.id, "es").chosen_take_id == newest.id
     takes_panel = window.views["takes"]
     assert takes_panel.takes.topLevelItem(0).data(0, Qt.ItemDataRole.UserRole) == newest.id  # newest first
-    jobs = session.jobs.rows
-    assert jobs and jobs[-1].status == "finished" and jobs[-1].label.startswith("Regenerate line 1")
+    regenerated = [work for work in session.jobs.rows if work.label.startswith("Regenerate line 1")]
+    assert regenerated and regenerated[-1].status == "finished"
+    # the take played before its QA: the back-transcription follows as its own job and lands on the take
+    wait_until(lambda: project.take(newest.id).qa, 180, "the take's QA figures")
+    assert "cer" in project.take(newest.id).qa
 
     window.actions.by_name["undo"].trigger()  # the last undoable edit is the translation (takes are kept)
     QApplication.processEvents()
