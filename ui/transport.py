@@ -5,13 +5,18 @@ The Player's clock is the playhead while playing: its position moves the Session
 timeline and the preview follow.
 """
 
+import logging
+import threading
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
+from dubstudio.mix.mixer import take_audio, take_start
 from dubstudio.project import OpChanges
 from dubstudio.timing import SAMPLE_RATE, frame_to_samples, samples_to_frame
+
+log = logging.getLogger(__name__)
 
 AROUND = SAMPLE_RATE // 2  # Aegisub's 500 ms before/after the selection
 SHUTTLE = (1, 2, 4)        # J/K/L speeds, pressed again
@@ -35,22 +40,47 @@ class Transport:
                 "play_take": self.play_chosen_take, "compare_takes": self.compare_chosen, "loop_line": self.loop_line}
 
     def set_session(self, session, video: Path | None) -> None:
-        from dubstudio.mix.live import LiveMix
         from dubstudio.ui.playback import Player
+
+        from dubstudio.mix.live import LiveMix
 
         self.stop_all()
         self.session = session
+        self.sources = (None, None)
         self.mix = LiveMix(session.project, session.language, effects=None, dialogue=None)
         self.player = Player(self.window)
         self.player.set_program(self.mix)
         self.player.positionChanged.connect(session.seek)
-        self.player.stateChanged.connect(lambda state: self.window.views["preview"].set_playing(state == "playing"))
-        session.languageChanged.connect(self._language_changed)
+        self.player.stateChanged.connect(
+            lambda state: self.window.views["preview"].set_playing(state == "playing", self.player.rate))
+        session.languageChanged.connect(self._remix)
+        self._load_sources(session)
 
-    def _language_changed(self, language: str) -> None:
+    def _load_sources(self, session) -> None:
+        """The M&E and original dialogue under the takes: the cached stems, or the decoded source (which
+        may have to be decoded again: off the GUI thread). Until then only the takes play."""
+        from dubstudio.mix.live import playback_sources
+
+        def load():
+            try:
+                sources = playback_sources(session.project, session.options.demucs)
+            except Exception:
+                log.warning("no M&E or dialogue for playback", exc_info=True)
+                return
+            session.later(lambda: self._sources_loaded(session, sources))
+
+        threading.Thread(target=load, name="dubstudio-playback-sources", daemon=True).start()
+
+    def _sources_loaded(self, session, sources) -> None:
+        if session is self.session and self.player is not None:
+            self.sources = sources
+            self._remix(session.language)
+
+    def _remix(self, language: str) -> None:
         from dubstudio.mix.live import LiveMix
 
-        self.mix = LiveMix(self.session.project, language, effects=None, dialogue=None)
+        effects, dialogue = self.sources
+        self.mix = LiveMix(self.session.project, language, effects=effects, dialogue=dialogue)
         self.player.set_program(self.mix)
 
     def apply_changes(self, changes: OpChanges) -> None:
@@ -151,9 +181,7 @@ class Transport:
         """(audio, timeline position) of a take, as the mix places it."""
         project = self.session.project
         take = project.take(take_id)
-        line = project.line(take.line_id)
-        audio, _ = project.load_audio(take.audio_hash)
-        return audio, line.start + int(take.fit.get("offset", 0))
+        return take_audio(project, take), take_start(project.line(take.line_id), take)
 
     def play_take(self, take_id: int) -> None:
         audio, at = self._take_at(take_id)
@@ -178,8 +206,7 @@ class Transport:
         audio_a, at = self._take_at(take_a)
         audio_b, _ = self._take_at(take_b)
         gap = np.zeros(SAMPLE_RATE * 3 // 10, np.float32)
-        both = np.concatenate([np.asarray(audio_a, np.float32).reshape(-1), gap,
-                               np.asarray(audio_b, np.float32).reshape(-1)])
+        both = np.concatenate([audio_a, gap, audio_b])
         self.player.play_clip(both, at)
 
     def compare_chosen(self) -> None:

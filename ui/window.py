@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
 
         media = project.media()
         video = media.path if media is not None and media.path.is_file() else None
-        preview.set_project(project, video)
+        preview.set_project(project, video, language)
         script.set_project(project, language)
         timeline.set_project(project, language, dialogue=None, effects=None, video_path=video)
         self.actions.transport.set_session(session, video)
@@ -233,10 +233,11 @@ class MainWindow(QMainWindow):
     def _reload_views(self) -> None:
         session = self.session
         self.views["script"].set_project(session.project, session.language)
+        self.views["preview"].set_language(session.language)
         self._apply_changes(OpChanges(line_order=True))
 
     def _apply_changes(self, changes: OpChanges) -> None:
-        for name in ("script", "timeline", "takes"):
+        for name in ("script", "timeline", "takes", "preview"):
             self.views[name].apply_changes(changes)
         self.actions.transport.apply_changes(changes)
         self._selection_changed(self.session.selection, refresh_only=True)

@@ -139,11 +139,7 @@ class LiveMix:
         self._audio: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_bytes = cache_bytes
         self._gain: OrderedDict[int, np.ndarray | None] = OrderedDict()
-        if language != ORIGINAL:
-            translations = project.translations(language)
-            for line in project.lines():
-                self._place(line, translations.get(line.id))
-        self._index()
+        self._place_all()
 
     # -- what plays ---------------------------------------------------------------------------------
 
@@ -198,13 +194,14 @@ class LiveMix:
     # -- following edits ----------------------------------------------------------------------------
 
     def apply_changes(self, changes: OpChanges) -> None:
-        """Reload the lines an operation, undo or job result changed (times, speaker, chosen or new take)."""
-        if self.language == ORIGINAL:
-            return
+        """Reload the lines an operation, undo or job result changed (times, speaker, chosen or new take);
+        all of them for changes that cannot say which (line_order alone: a whole stage ran)."""
         ids = set(changes.lines) | {line_id for line_id, language in changes.translations | changes.takes
                                     if language == self.language}
-        if not ids:
+        if self.language == ORIGINAL or not (ids or changes.line_order):
             return
+        if not ids:
+            self._place_all()
         for line_id in ids:
             self._placed.pop(line_id, None)
             line = self.project.line(line_id)
@@ -212,6 +209,14 @@ class LiveMix:
                 self._place(line, self.project.translation(line_id, self.language))
         self._index()
         self._gain.clear()
+
+    def _place_all(self) -> None:
+        self._placed.clear()
+        if self.language != ORIGINAL:
+            translations = self.project.translations(self.language)
+            for line in self.project.lines():
+                self._place(line, translations.get(line.id))
+        self._index()
 
     def _place(self, line, translation) -> None:
         if translation is None or translation.chosen_take_id is None:

@@ -165,3 +165,16 @@ def test_the_dub_of_a_line_is_heard_within_one_frame_of_its_position(qapp, dubbe
     frame = timing.frame_to_samples(1, Fraction(30000, 1001))
     assert abs(onset - line.start) < frame
     assert np.all(recorder.audio[:, 0] == recorder.audio[:, 1])
+
+
+def test_a_sound_card_that_will_not_open_leaves_a_silent_clock(qapp):
+    from dubstudio.ui.playback import SinkOutput
+    from PySide6.QtMultimedia import QAudioDevice
+
+    player = Player(output=SinkOutput(QAudioDevice()))  # no such device: QAudioSink cannot start
+    assert not player.silent
+    player.play(0)
+    assert player.silent and player.playing
+    run_for(qapp, 0.3)
+    assert player.position > RATE // 10
+    player.pause()

@@ -2,43 +2,21 @@
 frame carries its number as blocks), stepping forward and back and jumping, at 25 and 30000/1001 fps."""
 
 import random
-import sys
 import time
 from fractions import Fraction
-from pathlib import Path
+from itertools import pairwise
 
 import numpy as np
 import pytest
 from dubstudio.ui.preview import PreviewWidget
-from PySide6.QtGui import QImage
+from numbered_preview import make, number_on_screen, wait_for
 
 from dubstudio import timing
 from dubstudio.project import NewLine, Project
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "media"))
-import media_factory as make  # noqa: E402 - the numbered clips of the media tests
-
 pytestmark = pytest.mark.gui
 
 FRAMES = 120
-
-
-def wait_for(qapp, condition, seconds: float = 10) -> float:
-    started = time.monotonic()
-    while not condition():
-        assert time.monotonic() - started < seconds, "timed out"
-        qapp.processEvents()
-        time.sleep(0.001)
-    return time.monotonic() - started
-
-
-def number_on_screen(widget: PreviewWidget) -> int:
-    """The frame number burned into the picture the widget paints, from its pixels."""
-    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
-    rect = widget.picture_rect()
-    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
-    pixels = pixels[:, :image.width() * 3].reshape(image.height(), image.width(), 3)
-    return make.read_number(pixels[rect.top():rect.bottom() + 1, rect.left():rect.right() + 1])
 
 
 @pytest.fixture(scope="module", params=[Fraction(25), Fraction(30000, 1001)], ids=["25", "29.97"])
@@ -72,7 +50,7 @@ def show(qapp, widget: PreviewWidget, frame: int, rate: Fraction) -> float:
 
 def test_stepping_and_jumping_shows_the_frame_at_the_playhead(qapp, preview):
     widget, _, rate = preview
-    forward = list(range(0, 30))
+    forward = list(range(30))
     backward = list(range(29, -1, -1))
     jumps = [FRAMES - 1, 0, *random.Random(11).sample(range(FRAMES), 25), FRAMES - 1, FRAMES - 2, 0]
     for frame in forward + backward + jumps:
@@ -125,21 +103,26 @@ def test_stepping_keys_ask_for_a_step(qapp, preview):
     assert steps == [1, -1]
 
 
-def test_decoder_playback_follows_the_player_and_pauses_on_the_exact_frame(qapp, preview):
+@pytest.mark.parametrize("direction", [1, -1], ids=["forward", "backward"])
+def test_decoder_playback_follows_the_player_and_pauses_on_the_exact_frame(qapp, preview, direction):
+    """Without libVLC (or playing backwards, which VLC cannot) frames are decoded ahead at the clock."""
     from dubstudio.ui.playback import Player
 
     widget, _, rate = preview
     player = Player()
     player.positionChanged.connect(widget.set_playhead)
-    player.stateChanged.connect(lambda state: widget.set_playing(state == "playing"))
+    player.stateChanged.connect(lambda state: widget.set_playing(state == "playing"))  # the rate is seen
     samples = []
     player.positionChanged.connect(lambda _: samples.append((widget.frame_at(player.position),
                                                               widget.displayed_frame())))
-    player.play(timing.frame_to_samples(10, rate))
-    wait_for(qapp, lambda: player.position > timing.frame_to_samples(40, rate), 5)
+    first, last = (10, 40) if direction > 0 else (100, 70)
+    player.play(timing.frame_to_samples(first, rate), rate=direction)
+    wait_for(qapp, lambda: (widget.frame_at(player.position) - last) * direction > 0, 5)
     player.pause()
-    lag = [playhead - shown for playhead, shown in samples[10:]]
-    assert np.median(lag) <= 1  # the decoder keeps up (frames are decoded ahead of the playhead)
+    behind = [(playhead - shown) * direction for playhead, shown in samples[10:]]
+    assert np.median(behind) <= 1 and min(behind) >= 0  # keeps up, and never ahead of the clock
+    shown = [shown for _, shown in samples[10:]]
+    assert all((later - earlier) * direction >= 0 for earlier, later in pairwise(shown))  # in order
     stop = widget.frame_at(player.position)
     wait_for(qapp, lambda: widget.displayed_frame() == stop)
     assert number_on_screen(widget) == stop
@@ -179,12 +162,12 @@ def lipsynced(tmp_path, clip):
             writer.write(make.numbered_picture(frame + 500))
     project.set_lipsync(line.id, "es", take_id=take, dub_start=start, method="embedded", frames=(30, 50),
                         segment_key=key, scores={"changed": 20})
-    yield project, path, rate
+    yield project, path, rate, (line.id, take, start, key)
     project.close()
 
 
 def test_lip_synced_lines_show_their_lip_synced_frames(qapp, lipsynced):
-    project, path, rate = lipsynced
+    project, path, rate, (line_id, take, start, key) = lipsynced
     widget = PreviewWidget(use_vlc=False)
     widget.resize(480, 320)
     widget.set_project(project, path, "es")
@@ -193,4 +176,13 @@ def test_lip_synced_lines_show_their_lip_synced_frames(qapp, lipsynced):
         show(qapp, widget, frame, rate)
         assert number_on_screen(widget) == expected
         assert ("lip-synced" in widget.labels[1]) == (expected != frame)
+
+    # a new result (here over fewer frames) shows as soon as the window passes its changes on
+    changes = project.set_lipsync(line_id, "es", take_id=take, dub_start=start, method="embedded", frames=(30, 40),
+                                  segment_key=key, scores={"changed": 10})
+    widget.apply_changes(changes)
+    wait_for(qapp, lambda: widget.displayed_frame() == 40)
+    assert number_on_screen(widget) == 40 and "lip-synced" not in widget.labels[1]
+    show(qapp, widget, 35, rate)
+    assert number_on_screen(widget) == 535
     widget.close()

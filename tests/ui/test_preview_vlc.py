@@ -1,23 +1,17 @@
 """Playing through libVLC: the picture follows the Player's clock, read back from the pictures VLC paints
 (each test frame carries its number), and a pause lands on the exact frame from our decoder."""
 
-import sys
 import time
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
 from dubstudio.ui.playback import Player
 from dubstudio.ui.preview import PreviewWidget, vlc_video
+from numbered_preview import make, number_on_screen, wait_for
 
 from dubstudio import timing
 from dubstudio.project import Project
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "media"))
-import media_factory as make  # noqa: E402 - the numbered clips of the media tests
-from test_preview_frames import number_on_screen, wait_for  # noqa: E402
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 

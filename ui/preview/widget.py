@@ -229,8 +229,8 @@ class PreviewWidget(QWidget):
     # -- playing ------------------------------------------------------------------------------------
 
     def _current_rate(self) -> float:
-        """The rate told, else the one the playhead moves at (measured from its first move after play
-        starts, again after a jump), 1 until that is known."""
+        """The rate told, else the one the playhead moved at over the last tenth of a second or so (a
+        shuttle turning round is seen at once; a jump is not a rate), 1 until that is known."""
         if self._play_rate is not None:
             return self._play_rate
         now = time.monotonic()
@@ -240,10 +240,9 @@ class PreviewWidget(QWidget):
         started, at = self._rate_probe
         if now - started >= RATE_WINDOW_S:
             moved = (self._playhead - at) / ((now - started) * timing.SAMPLE_RATE)
-            if abs(moved) > 5:  # a jump, not playback
-                self._rate_probe = (now, self._playhead)
-            else:
+            if abs(moved) <= 5:
                 self._guessed_rate = min(RATES, key=lambda rate: abs(rate - moved))
+            self._rate_probe = (now, self._playhead)
         return self._guessed_rate
 
     def _follow_playback(self) -> None:
