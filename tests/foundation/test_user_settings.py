@@ -12,7 +12,9 @@ from dubstudio import settings as user_settings
 from dubstudio.settings import EngineSettings, SettingsError, UserSettings
 
 
-def test_settings_round_trip_through_the_config_folder(tmp_path):
+def test_settings_round_trip_through_the_config_folder(tmp_path, monkeypatch):
+    # a config folder of its own: the settings saved here must not reach the other tests' sessions
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     chosen = UserSettings(folders={"whisper-large": "/models/whisper-large-v3", "xtts-v2": "/models/xtts"},
                           use={"transcribe": "whisper-large"},
                           engine=EngineSettings(scheduler="tcp://farm:8786", shared_storage=True, workers=2, threads=3),
