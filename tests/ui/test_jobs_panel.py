@@ -7,17 +7,12 @@ import time
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from dubstudio.jobs import Engine
-
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture(scope="module")
-def engine():
-    started = Engine.local()
-    started.wait_for_workers(1, timeout=60)
-    yield started
-    started.close()
+def engine(local_engine):
+    return local_engine
 
 
 def wait_until(condition, timeout: float = 60) -> None:
