@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 
+from dubstudio.ui.background import PostedReporter, run_in_thread
 from dubstudio.ui.jobs import JobList, sentence
 from PySide6.QtCore import QObject, Qt, Signal
 
@@ -173,10 +174,10 @@ class Session(QObject):
         """A new take for each line, as interactive jobs that overtake batch work; each take becomes the
         chosen one when it arrives (older takes stay, to compare and restore)."""
         language = language or self.language
-        ids = list(line_ids)
+        ids = set(line_ids)
         self.with_engine(lambda: self._regenerate(ids, language))
 
-    def _regenerate(self, line_ids: list[int], language: str) -> None:
+    def _regenerate(self, line_ids: set[int], language: str) -> None:
         run = self.run
         translations = self.project.translations(language)
         lines = [line for line in self.project.lines() if line.id in line_ids]
@@ -210,7 +211,7 @@ class Session(QObject):
         def retry():
             fresh = self.project.line(line.id)
             if fresh is not None:
-                self._regenerate([fresh.id], language)
+                self._regenerate({fresh.id}, language)
 
         self.jobs.track(handle, f"Regenerate line {line.number} ({language})", done, retry=retry)
 
@@ -252,29 +253,30 @@ class Session(QObject):
     def _first_pass(self) -> None:
         stop = threading.Event()
         work = self.jobs.task("First pass", cancel=stop.set)
-        run = Run(self.project, self.engine, self.options, _Reporter(self, work, stop))
 
-        def body():
-            try:
-                voices_stage.resume_jobs(run)
-                if transcribe_stage.transcribe(run):
-                    for language in self.options.targets:
-                        translate_stage.translate(run, language)
-                        voices_stage.cast(run, language)
-                        voices_stage.synthesize(run, language)
-            except _Stopped:
-                self.later(lambda: self.jobs.end(work, "cancelled"))
-            except Exception as error:  # said in the jobs panel, with the log for details
-                log.exception("first pass")
-                message = sentence(error)
-                self.later(lambda: (self.jobs.end(work, "error", message), self.failed.emit(message)))
-            else:
-                self.later(lambda: self.jobs.end(work, "finished"))
-            finally:
-                self.later(lambda: self.announce(EVERYTHING))
+        def progress(stage: str, done: int, total: int | None, message: str) -> None:
+            self.jobs.update(work, done, total, f"{stage}: {message}" if message else stage)
+
+        reporter = PostedReporter(self.later, stop, progress, lambda stage: self.announce(EVERYTHING),
+                                  lambda text: log.info("first pass: %s", text))
+        run = Run(self.project, self.engine, self.options, reporter)
+
+        def body() -> None:
+            voices_stage.resume_jobs(run)
+            if transcribe_stage.transcribe(run):
+                for language in self.options.targets:
+                    translate_stage.translate(run, language)
+                    voices_stage.cast(run, language)
+                    voices_stage.synthesize(run, language)
+
+        def finished(status: str, value) -> None:
+            self.jobs.end(work, status, value if status == "error" else "")
+            if status == "error":
+                self.failed.emit(value)
+            self.announce(EVERYTHING)
 
         work.retry = self.first_pass
-        threading.Thread(target=body, name="dubstudio-first-pass", daemon=True).start()
+        run_in_thread(body, self.later, finished, "dubstudio-first-pass")
 
     def close(self) -> None:
         self._closed = True
@@ -286,35 +288,3 @@ class Session(QObject):
             self.engine = None
         self.project.close()
 
-
-class _Stopped(Exception):
-    """The user cancelled the first pass."""
-
-
-class _Reporter:
-    """The pipeline's progress, posted to the jobs panel; each finished stage refreshes the views."""
-
-    def __init__(self, session: Session, work, stop: threading.Event):
-        self.session, self.work, self.stop = session, work, stop
-
-    def stage(self, name: str, total: int | None = None):
-        return _Bar(self, name, total)
-
-    def note(self, text: str) -> None:
-        log.info("first pass: %s", text)
-
-
-class _Bar:
-    def __init__(self, reporter: _Reporter, name: str, total: int | None):
-        self.reporter, self.name = reporter, name
-        self.update(0, total)
-
-    def update(self, done: int, total: int | None = None, message: str = "") -> None:
-        reporter = self.reporter
-        if reporter.stop.is_set():
-            raise _Stopped()
-        text = f"{self.name}: {message}" if message else self.name
-        reporter.session.later(lambda: reporter.session.jobs.update(reporter.work, done, total, text))
-
-    def close(self) -> None:
-        self.reporter.session.later(lambda: self.reporter.session.announce(EVERYTHING))

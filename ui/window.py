@@ -240,19 +240,18 @@ class MainWindow(QMainWindow):
         for name in ("script", "timeline", "takes", "preview"):
             self.views[name].apply_changes(changes)
         self.actions.transport.apply_changes(changes)
-        self._selection_changed(self.session.selection, refresh_only=True)
+        session = self.session
+        if (changes.line_order or changes.lines) and session.selection:  # a selected line may have gone
+            known = {line.id for line in session.project.lines()}
+            if any(line_id not in known for line_id in session.selection):
+                session.select([line_id for line_id in session.selection if line_id in known])
 
-    def _selection_changed(self, ids: tuple, refresh_only: bool = False) -> None:
+    def _selection_changed(self, ids: tuple) -> None:
         session = self.session
         if session is None:
             return
-        known = {line.id for line in session.project.lines()} if refresh_only else None
-        if known is not None and any(line_id not in known for line_id in ids):
-            session.select([line_id for line_id in ids if line_id in known])
-            return
-        if not refresh_only:
-            self.views["script"].set_selection(ids)
-            self.views["timeline"].set_selection(ids)
+        self.views["script"].set_selection(ids)
+        self.views["timeline"].set_selection(ids)
         self.views["takes"].set_line(session.project, ids[0] if ids else None, session.language)
         self.actions.update_enabled()
         self._save_view.start()

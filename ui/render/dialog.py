@@ -10,8 +10,8 @@ import dataclasses
 import time
 from pathlib import Path
 
+from dubstudio.ui.background import PostedReporter, run_in_thread
 from dubstudio.ui.render.flagged import Flagged, flagged_lines
-from dubstudio.ui.render.progress import RenderReporter, run_render
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -270,10 +270,10 @@ class RenderDialog(QDialog):
             if self._stop.is_set():
                 self._finished("cancelled", None)
                 return
-            reporter = RenderReporter(self.session.later, self._stop, self._progress, self._stage_end, self._note)
+            reporter = PostedReporter(self.session.later, self._stop, self._progress, self._stage_end, self._note)
             run = Run(self.project, self.session.engine, options, reporter)
-            run_render(lambda: render(run, out, languages, options.preset, deliverables), self.session.later,
-                       self._finished)
+            run_in_thread(lambda: render(run, out, languages, options.preset, deliverables), self.session.later,
+                          self._finished, "dubstudio-render")
 
         self.session.with_engine(begin)
 

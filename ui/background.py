@@ -1,6 +1,6 @@
-"""A render on a worker thread: the pipeline's render with a Reporter whose progress is posted to the main
-thread (session.later), stopped between items when the user cancels, its outcome handed back the same way.
-"""
+"""Pipeline work on a worker thread (a first pass, a render): a Reporter whose progress is posted to the
+main thread (session.later), stopped between items when the user cancels, the outcome handed back the
+same way."""
 
 import logging
 import threading
@@ -11,12 +11,12 @@ from dubstudio.ui.jobs import sentence
 log = logging.getLogger(__name__)
 
 
-class RenderCancelled(Exception):
-    """The user cancelled the render."""
+class Cancelled(Exception):
+    """The user cancelled the work."""
 
 
-class RenderReporter:
-    """The Reporter the pipeline's render talks to; every call lands on the main thread as
+class PostedReporter:
+    """The Reporter the pipeline's stages talk to; every call lands on the main thread as
     on_progress(stage, done, total, message) / on_stage_end(stage) / on_note(text)."""
 
     def __init__(self, later: Callable[[Callable[[], None]], None], stop: threading.Event,
@@ -32,36 +32,36 @@ class RenderReporter:
 
 
 class _Bar:
-    def __init__(self, reporter: RenderReporter, name: str, total: int | None):
+    def __init__(self, reporter: PostedReporter, name: str, total: int | None):
         self.reporter, self.name = reporter, name
         self.update(0, total)
 
     def update(self, done: int, total: int | None = None, message: str = "") -> None:
         reporter = self.reporter
         if reporter.stop.is_set():
-            raise RenderCancelled()
+            raise Cancelled()
         reporter.later(lambda: reporter.on_progress(self.name, done, total, message))
 
     def close(self) -> None:
         self.reporter.later(lambda: self.reporter.on_stage_end(self.name))
 
 
-def run_render(work: Callable[[], object], later: Callable[[Callable[[], None]], None],
-               finished: Callable[[str, object], None]) -> threading.Thread:
+def run_in_thread(work: Callable[[], object], later: Callable[[Callable[[], None]], None],
+                  finished: Callable[[str, object], None], name: str) -> threading.Thread:
     """Run work() on a thread; finished(status, value) on the main thread after: ("finished", result),
     ("cancelled", None) or ("error", the sentence for the user)."""
     def body():
         try:
             result = work()
-        except RenderCancelled:
+        except Cancelled:
             later(lambda: finished("cancelled", None))
         except Exception as error:  # shown in the dialog; the log keeps the details
-            log.exception("render")
+            log.exception(name)
             message = sentence(error)
             later(lambda: finished("error", message))
         else:
             later(lambda: finished("finished", result))
 
-    thread = threading.Thread(target=body, name="dubstudio-render", daemon=True)
+    thread = threading.Thread(target=body, name=name, daemon=True)
     thread.start()
     return thread
