@@ -31,20 +31,8 @@ class NewProjectDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, video: Path | None = None):
         super().__init__(parent)
         self.setWindowTitle("New dubbing project")
-        self.video = QLineEdit(str(video or ""))
-        self.video.setPlaceholderText("the video to dub")
-        browse = QPushButton("Choose…")
-        browse.clicked.connect(self._choose_video)
-        row = QHBoxLayout()
-        row.addWidget(self.video, 1)
-        row.addWidget(browse)
-        self.project_path = QLineEdit()
-        self.project_path.setPlaceholderText("where the project file goes")
-        save_as = QPushButton("Choose…")
-        save_as.clicked.connect(self._choose_project)
-        project_row = QHBoxLayout()
-        project_row.addWidget(self.project_path, 1)
-        project_row.addWidget(save_as)
+        self.video, row = _path_row(str(video or ""), "the video to dub", self._choose_video)
+        self.project_path, project_row = _path_row("", "where the project file goes", self._choose_project)
         self.source = QComboBox()
         self.source.addItem("Detect automatically", None)
         names = sorted((name, code) for code, (name, _, _) in LANGUAGES.items())
@@ -117,3 +105,15 @@ class NewProjectDialog(QDialog):
         if source is not None and source in targets:
             return f"The video is already in {LANGUAGES[source][0]}: untick it from the languages to dub into."
         return ""
+
+
+def _path_row(text: str, placeholder: str, choose) -> tuple[QLineEdit, QHBoxLayout]:
+    """A path field with its Choose… button."""
+    field = QLineEdit(text)
+    field.setPlaceholderText(placeholder)
+    button = QPushButton("Choose…")
+    button.clicked.connect(choose)
+    row = QHBoxLayout()
+    row.addWidget(field, 1)
+    row.addWidget(button)
+    return field, row
