@@ -13,6 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from dubstudio.engine.onnx_graph import prune
 
 from dubstudio import paths
 from dubstudio.errors import MissingModelError
@@ -114,7 +115,7 @@ def dequantize(source: Path, target: Path) -> int:
         scale_node.output[0] = scale_node.output[0] + "_unused"
     nodes = [new for index, node in enumerate(graph.node) for new in replaced.get(index, [node])]
     graph.initializer.extend(added)
-    _prune(graph, nodes)
+    prune(graph, nodes)
     onnx.save(model, str(target))
     return len(replaced)
 
@@ -126,37 +127,3 @@ def _real(quantized: np.ndarray, zero: np.ndarray | None, scale: np.ndarray, op:
     real = (quantized.astype(np.float32) - zero.reshape(shape if zero.ndim else ())) * scale.reshape(
         shape if scale.ndim else ())
     return real.astype(np.float32)
-
-
-def _prune(graph, nodes: list) -> None:
-    """Keep the nodes the graph's outputs depend on (in their order), and the weights they read."""
-    producer = {out: node for node in nodes for out in node.output}
-    needed, stack = set(), [output.name for output in graph.output]
-    live = set()
-    while stack:
-        name = stack.pop()
-        if name in needed:
-            continue
-        needed.add(name)
-        node = producer.get(name)
-        if node is not None and id(node) not in live:
-            live.add(id(node))
-            stack.extend(node.input)
-            stack.extend(_subgraph_inputs(node))
-    kept = [node for node in nodes if id(node) in live]
-    del graph.node[:]
-    graph.node.extend(kept)
-    weights = [tensor for tensor in graph.initializer if tensor.name in needed]
-    del graph.initializer[:]
-    graph.initializer.extend(weights)
-
-
-def _subgraph_inputs(node) -> list[str]:
-    """Names a control-flow node's subgraphs read from the outer graph (If, Loop, Scan)."""
-    names = []
-    for attribute in node.attribute:
-        for sub in [attribute.g] * attribute.HasField("g") + list(attribute.graphs):
-            for inner in sub.node:
-                names.extend(inner.input)
-                names.extend(_subgraph_inputs(inner))
-    return names

@@ -11,7 +11,8 @@ from pathlib import Path
 SEED = 1234
 
 
-def session(model: Path, threads: int | None = None):
+def session(model: Path | bytes, threads: int | None = None):
+    """model: an ONNX file, or a serialized model."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
@@ -19,4 +20,4 @@ def session(model: Path, threads: int | None = None):
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     onnxruntime.set_seed(SEED)
-    return onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+    return onnxruntime.InferenceSession(model if isinstance(model, bytes) else str(model), sess_options=options, providers=["CPUExecutionProvider"])
