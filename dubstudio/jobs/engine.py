@@ -21,6 +21,7 @@ from dubstudio.jobs.settings import (
     CRASH_TRIES,
     JOB_PREFIX,
     LOCAL_CLUSTER_CONFIG,
+    WORKER_CONFIG,
     http_off,
     scheduler_config,
 )
@@ -52,7 +53,7 @@ class Engine:
         ship_files sends input files' bytes with each job as for workers on other machines.
         """
         dask.config.set(LOCAL_CLUSTER_CONFIG)
-        with dask.config.set(scheduler_config(crash_tries)):
+        with dask.config.set({**scheduler_config(crash_tries), **WORKER_CONFIG}):
             cluster = LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
                                    host="127.0.0.1", scheduler_port=0, dashboard_address=None,
                                    scheduler_kwargs=http_off("127.0.0.1"), memory_limit=memory_limit,

@@ -14,7 +14,7 @@ import dask
 from distributed import Nanny, Scheduler
 
 from dubstudio.jobs.errors import EngineUnreachableError
-from dubstudio.jobs.settings import CRASH_TRIES, http_off, scheduler_config
+from dubstudio.jobs.settings import CRASH_TRIES, WORKER_CONFIG, http_off, scheduler_config
 
 DEFAULT_PORT = 8786
 CONNECT_TIMEOUT = 60.0  # seconds a worker waits for its scheduler before it gives up
@@ -62,9 +62,10 @@ def serve_worker(scheduler: str, gpus: int = 0, threads: int = 1, memory_limit: 
     """
 
     async def main():
-        nanny = Nanny(scheduler, nthreads=threads, memory_limit=memory_limit, name=name,
-                      host=host or worker_host(scheduler), resources={"GPU": gpus} if gpus else None,
-                      death_timeout=CONNECT_TIMEOUT, dashboard=False)
+        with dask.config.set(WORKER_CONFIG):  # the nanny reads it here, for every worker it starts
+            nanny = Nanny(scheduler, nthreads=threads, memory_limit=memory_limit, name=name,
+                          host=host or worker_host(scheduler), resources={"GPU": gpus} if gpus else None,
+                          death_timeout=CONNECT_TIMEOUT, dashboard=False)
         try:
             await _serve(nanny, ready)
         except TimeoutError as error:

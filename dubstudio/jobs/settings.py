@@ -38,3 +38,12 @@ def http_off(host: str) -> dict:
 # the middle of a later restart (a crash loop, a busy machine), which would leave the engine with
 # no worker at all. So it never gives up on one.
 LOCAL_CLUSTER_CONFIG = {"distributed.deploy.lost-worker-timeout": "30 days"}
+
+
+# The environment a nanny starts its worker process with, over Dask's. Dask sets glibc's
+# MALLOC_TRIM_THRESHOLD_ to 64 KiB so that freed memory goes back to the system; that also stops
+# glibc raising its mmap threshold, so every array over 128 KiB (a vocoder's activations: tens of
+# MB, hundreds per line) was a fresh mapping that faulted its pages in anew: Kokoro rendered 2.7
+# times slower. Arrays up to 64 MiB now come from the heap, and the worker keeps up to 256 MiB free.
+WORKER_ENVIRON = {"MALLOC_MMAP_THRESHOLD_": 64 * 2**20, "MALLOC_TRIM_THRESHOLD_": 256 * 2**20}
+WORKER_CONFIG = {f"distributed.nanny.pre-spawn-environ.{name}": value for name, value in WORKER_ENVIRON.items()}

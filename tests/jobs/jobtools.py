@@ -1,6 +1,8 @@
-"""Helpers for the job bus tests: waiting with a deadline, and checking that processes are gone."""
+"""Helpers for the job bus tests: waiting with a deadline, checking that processes are gone, reading a
+worker's environment."""
 
 import time
+from pathlib import Path
 
 import psutil
 
@@ -29,3 +31,9 @@ def descendants(process: psutil.Process) -> list[psutil.Process]:
 def assert_all_gone(processes: list[psutil.Process], timeout: float = 30.0) -> None:
     _, alive = psutil.wait_procs(processes, timeout=timeout)
     assert alive == [], f"left running: {[p.pid for p in alive]}"
+
+
+def environment(pid: int) -> dict[str, str]:
+    """A process's environment as it started (Linux)."""
+    entries = Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0")
+    return dict(entry.split("=", 1) for entry in entries if "=" in entry)

@@ -9,9 +9,10 @@ import time
 
 import psutil
 import pytest
-from jobtools import assert_all_gone, descendants
+from jobtools import assert_all_gone, descendants, environment
 
 from dubstudio.jobs import Engine, EngineUnreachableError
+from dubstudio.jobs.settings import WORKER_ENVIRON
 
 DUBSTUDIO = [sys.executable, "-m", "dubstudio"]
 
@@ -65,6 +66,9 @@ def test_jobs_run_on_both_workers_and_gpu_jobs_on_the_gpu_worker(farm):
 
         gpu_jobs = [engine.submit("count", {"n": 1, "delay": 0}, resources={"GPU": 1}) for _ in range(4)]
         assert {names[job.result(timeout=120)["worker"]] for job in gpu_jobs} == {"gpu"}
+        if sys.platform.startswith("linux"):  # large arrays stay on the heap (test_worker_environment)
+            started = environment(gpu_jobs[0].result()["pid"])
+            assert {name: started.get(name) for name in WORKER_ENVIRON} == {k: str(v) for k, v in WORKER_ENVIRON.items()}
 
     out = subprocess.run([*DUBSTUDIO, "engine", "status", "--scheduler", farm], capture_output=True, text=True,
                          timeout=120, check=False)
