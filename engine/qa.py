@@ -26,12 +26,11 @@ def back_transcribe(whisper, take48k: np.ndarray, text: str, language: str) -> d
 def check(inputs: dict, job) -> dict:
     """inputs: take (a WAV of the take the client wrote from the project), text (what the take says),
     language. Returns the take's QA figures."""
-    from dubstudio.engine.backends.whisper import Whisper
     from dubstudio.engine.voices import to_project_rate
 
     job.progress("check", 0, 1)
     audio, rate = soundfile.read(inputs["take"], dtype="float32", always_2d=True)
-    whisper = job.model("whisper:base", lambda: Whisper(None))
+    whisper = job.model("whisper-base")
     qa = back_transcribe(whisper, to_project_rate(audio.mean(axis=1), rate), inputs["text"], inputs["language"])
     job.progress("check", 1, 1, f"CER {qa['cer']:.0%}")
     return qa

@@ -8,7 +8,7 @@ from dubstudio.dsp.trim import trim_silence
 from dubstudio.errors import DubStudioError
 from dubstudio.voices.fitting import RATE
 from dubstudio.voices.pace import base_speed
-from dubstudio.voices.spec import VoiceSpec
+from dubstudio.voices.spec import EMBEDDED_BACKENDS, VoiceSpec
 
 
 def to_project_rate(audio: np.ndarray, rate: int) -> np.ndarray:
@@ -16,28 +16,16 @@ def to_project_rate(audio: np.ndarray, rate: int) -> np.ndarray:
 
 
 class Voices:
-    """The embedded synthesizers, loaded on first use and reused."""
-
-    def __init__(self):
-        self._runners: dict[str, object] = {}
+    """The embedded synthesizers. Their runners live in the process's model cache under their
+    registry names, so a `warm` job for "kokoro" loads the very runner synthesis uses."""
 
     def runner(self, backend: str):
-        if backend not in self._runners:
-            if backend == "kokoro":
-                from dubstudio.engine.backends.kokoro import Kokoro, engine_model_path
+        if backend not in EMBEDDED_BACKENDS:
+            raise DubStudioError(f"no voice backend called '{backend}': use kokoro, piper or espeak-ng.")
+        from dubstudio.engine.cache import models
+        from dubstudio.engine.registry import default_registry
 
-                self._runners[backend] = Kokoro(model=engine_model_path())
-            elif backend == "piper":
-                from dubstudio.engine.backends.piper import Piper
-
-                self._runners[backend] = Piper()
-            elif backend == "espeak-ng":
-                from dubstudio.engine.backends.espeak import Espeak
-
-                self._runners[backend] = Espeak()
-            else:
-                raise DubStudioError(f"no voice backend called '{backend}': use kokoro, piper or espeak-ng.")
-        return self._runners[backend]
+        return models().get(backend, default_registry().get(backend).loader())
 
     def style(self, spec: VoiceSpec) -> np.ndarray | str:
         """Kokoro's style: a stock voice's table, or the weighted mix of several."""

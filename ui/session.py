@@ -17,13 +17,14 @@ from dubstudio.ui.jobs import JobList, sentence
 from PySide6.QtCore import QObject, Qt, Signal
 
 from dubstudio.errors import DubStudioError
-from dubstudio.jobs import INTERACTIVE, Engine, open_engine
+from dubstudio.jobs import BATCH, INTERACTIVE, Engine, open_engine
 from dubstudio.pipeline import checks
 from dubstudio.pipeline import transcribe as transcribe_stage
 from dubstudio.pipeline import translate as translate_stage
 from dubstudio.pipeline import voices as voices_stage
 from dubstudio.pipeline.run import Options, Run
 from dubstudio.project import OpChanges, Project
+from dubstudio.voices.spec import EMBEDDED_BACKENDS
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,18 @@ class Session(QObject):
         waiting, self._waiting = self._waiting, []
         for fn in waiting:
             fn()
+        self._warm()
+
+    def _warm(self) -> None:
+        """Load the embedded voices the project casts, and the ASR its checks use, behind any work
+        already asked for: the first regenerate then waits for no model."""
+        voices = {voice.id: voice.backend for voice in self.project.voices()}
+        cast = {voices.get(voice_id) for language in self.options.targets
+                for voice_id in self.project.casting(language).values()}
+        names = sorted(cast & set(EMBEDDED_BACKENDS)) + (["whisper-base"] if self.options.qa else [])
+        if names:
+            handle = self.engine.submit("warm", {"backends": names}, priority=BATCH)
+            self.jobs.track(handle, "Load the voice models", lambda result: None)
 
     def _engine_failed(self, message: str) -> None:
         self._engine_error = message

@@ -3,6 +3,9 @@ styles, and a pitch shift. Kept as data so any engine worker renders the same vo
 
 from dataclasses import asdict, dataclass
 
+# the synthesizers that ship with DubStudio, by their registry names (a model cache entry each)
+EMBEDDED_BACKENDS = ("kokoro", "piper", "espeak-ng")
+
 
 @dataclass(frozen=True)
 class VoiceSpec:

@@ -6,6 +6,7 @@ Line planning is core code, run here so that the client only writes results into
 from pathlib import Path
 
 from dubstudio.engine.jobs import CancelFlag, relay
+
 from dubstudio.media import speech_audio
 from dubstudio.speech.assign import assign_speakers
 from dubstudio.speech.envelope import Envelope
@@ -17,7 +18,9 @@ from dubstudio.speech.types import SPEECH_RATE, to_samples
 def _whisper(job, folder: str | None):
     from dubstudio.engine.backends.whisper import Whisper
 
-    return job.model(f"whisper:{folder or 'base'}", lambda: Whisper(Path(folder) if folder else None))
+    if not folder:
+        return job.model("whisper-base")  # the registry's name, which `warm` loads too
+    return job.model(f"whisper:{folder}", lambda: Whisper(Path(folder)))
 
 
 def _diarize(job, audio, folder: str | None, speakers: int | None):

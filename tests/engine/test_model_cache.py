@@ -65,3 +65,16 @@ def test_threads_asking_for_the_same_model_load_it_once():
     for thread in threads:
         thread.join(10)
     assert results == ["model a"] * 4 and loader.calls == ["a"]
+
+
+def test_a_warm_job_loads_the_runner_synthesis_uses():
+    """Voices keeps its runners in the cache under their registry names: the GUI's `warm` job for
+    "piper" (or "kokoro") loads the very model the next synthesize job renders with."""
+    from dubstudio.engine.cache import models
+    from dubstudio.engine.tasks import JobContext
+    from dubstudio.engine.voices import Voices
+    from dubstudio.engine.warmup import warm
+
+    job = JobContext("warm-1", lambda event: None, lambda: False, models(), "in-process")
+    warm({"backends": ["piper"]}, job)
+    assert Voices().runner("piper") is models().get("piper", lambda: None)
