@@ -77,8 +77,12 @@ def parts(voices) -> None:
     feed = {"tokens": np.array([[0, *ids, 0]], np.int64),
             "style": np.asarray(kokoro.styles["jm_kumo"][len(ids) - 1], np.float32).reshape(1, 256),
             "speed": np.array([base_speed("kokoro", "jm_kumo", "es")], np.float32)}
-    seconds, out = best(lambda: kokoro.session.run(None, feed)[0].ravel())
-    report(f"  Kokoro ONNX inference ({len(out) / kokoro.sample_rate:.2f} s of audio)", seconds, "s")
+    seconds, out = best(lambda: np.ravel(kokoro.infer(feed)))
+    where = f"decoder on PyTorch, {kokoro.decoder.conv_dtype}" if kokoro.decoder else "all onnxruntime"
+    report(f"  Kokoro inference ({len(out) / kokoro.sample_rate:.2f} s of audio; {where})", seconds, "s")
+    if kokoro.decoder is not None:
+        seconds, _ = best(lambda: kokoro.session.run(None, feed))
+        report("    of which the text encoder and predictors (onnxruntime)", seconds, "s")
     seconds, up = best(lambda: to_project_rate(out, kokoro.sample_rate))
     report("  resample 24 -> 48 kHz", seconds * 1000, "ms")
     seconds, take = best(lambda: trim_silence(up, RATE))
