@@ -1,8 +1,9 @@
 """An ONNX graph run on PyTorch, node by node.
 
 Why: onnxruntime's CPU kernels for some ops are far slower than PyTorch's. In Kokoro's vocoder its
-Sin runs on one thread without vectors (a sixth of a render, against a hundredth in PyTorch), and
-its convolutions cannot use the bfloat16 matrix units of recent CPUs (oneDNN in PyTorch can).
+Sin took a sixth of a render (PyTorch's a twentieth, and exact where onnxruntime's is off by 0.02
+for large phases), and its convolutions cannot use the bfloat16 matrix units of recent CPUs
+(oneDNN in PyTorch can).
 So a model is split where its heavy tail starts (onnx_graph.split): onnxruntime runs the head,
 which uses operators this runner lacks (quantized LSTMs, fused attention), and TorchGraph the tail.
 
