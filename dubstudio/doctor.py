@@ -174,9 +174,9 @@ def _piper() -> str:
 
 
 def _face_mesh() -> str:
-    import mediapipe
+    from dubstudio.engine.backends.facemesh import FaceMesh
 
-    mediapipe.solutions.face_mesh.FaceMesh(static_image_mode=True, refine_landmarks=True).close()
+    FaceMesh(max_faces=1).close()
     return "MediaPipe face mesh (478 landmarks)"
 
 

@@ -10,6 +10,7 @@ which each run of frames (a line) does, so a previous job's faces never leak int
 import warnings
 
 import numpy as np
+from dubstudio.engine import native_chatter
 
 from dubstudio.lipsync.face import lip_contrast, lips_plausible, yaw_degrees
 from dubstudio.lipsync.track import Detection
@@ -28,20 +29,35 @@ def skip_reason(frame: np.ndarray, points: np.ndarray) -> str | None:
     return None
 
 
+def _protobuf_compat() -> None:
+    """mediapipe 0.10.21 asks protobuf's MessageFactory for GetPrototype, which protobuf 5 removed
+    (GetMessageClass replaced it): without it every graph prints an AttributeError, and carries on."""
+    from google.protobuf import message_factory
+
+    if not hasattr(message_factory.MessageFactory, "GetPrototype"):
+        message_factory.MessageFactory.GetPrototype = lambda self, descriptor: message_factory.GetMessageClass(
+            descriptor)
+
+
 class FaceMesh:
     def __init__(self, max_faces: int = MAX_FACES, min_detection: float = 0.5, min_tracking: float = 0.5):
+        _protobuf_compat()
         import mediapipe
 
         self._solution = mediapipe.solutions.face_mesh
         self._options = {"refine_landmarks": True, "max_num_faces": max_faces,
                              "min_detection_confidence": min_detection, "min_tracking_confidence": min_tracking}
         self._mesh = None
+        self._fresh: set[int] = set()  # graphs not run yet: their first frame logs from C++
         self._static = self._make(static=True)
 
     def _make(self, static: bool):
         with warnings.catch_warnings():  # mediapipe 0.10.21 reads protobuf's deprecated `label`
             warnings.simplefilter("ignore", DeprecationWarning)
-            return self._solution.FaceMesh(static_image_mode=static, **self._options)
+            with native_chatter.without(native_chatter.MEDIAPIPE):
+                mesh = self._solution.FaceMesh(static_image_mode=static, **self._options)
+        self._fresh.add(id(mesh))
+        return mesh
 
     def sequence(self) -> None:
         """Start a new run of consecutive frames (a fresh tracker; making one takes about 15 ms)."""
@@ -55,7 +71,12 @@ class FaceMesh:
         if video and self._mesh is None:
             self.sequence()
         mesh = self._mesh if video else self._static
-        found = mesh.process(np.ascontiguousarray(frame))
+        if id(mesh) in self._fresh:
+            self._fresh.discard(id(mesh))
+            with native_chatter.without(native_chatter.MEDIAPIPE):
+                found = mesh.process(np.ascontiguousarray(frame))
+        else:
+            found = mesh.process(np.ascontiguousarray(frame))
         height, width = frame.shape[:2]
         scale = np.array([width, height, width], np.float64)
         return [np.array([(p.x, p.y, p.z) for p in face.landmark], np.float64) * scale
