@@ -4,7 +4,6 @@ Checks run in this process and load each embedded model for real, so a broken in
 and not in the middle of a dub.
 """
 
-import contextlib
 import os
 import platform
 import shutil
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from dubstudio import paths, tools
+from dubstudio.engine import native_chatter
 from dubstudio.errors import DubStudioError
 
 SETUP = "run installers/setup.sh"
@@ -34,20 +34,6 @@ class Check:
         status = "ok  " if self.ok else ("FAIL" if self.required else "warn")
         text = f"{status}  {self.name:<22} {self.detail}"
         return text + (f" -> {self.fix}" if not self.ok and self.fix else "")
-
-
-@contextlib.contextmanager
-def quiet_native_stderr():
-    """Silence what native libraries (TFLite, absl, onnxruntime) print straight to fd 2 while loading."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(os.devnull, "w") as devnull:
-        os.dup2(devnull.fileno(), 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
 
 
 def _program(program: str, version_args: tuple[str, ...] = ("--version",)) -> Check:
@@ -127,7 +113,8 @@ def check_qt() -> Check:
 
 def _model(name: str, load: Callable[[], str]) -> Check:
     try:
-        with quiet_native_stderr():
+        # what native libraries (TFLite, absl, onnxruntime) print straight to fd 2 while loading
+        with native_chatter.without(native_chatter.EVERYTHING):
             detail = load()
         return Check(name, True, detail)
     except DubStudioError as error:
@@ -162,8 +149,9 @@ def _resemblyzer() -> str:
 def _kokoro() -> str:
     from dubstudio.engine.backends.kokoro import Kokoro
 
-    voices = Kokoro(threads=1).voices
-    return f"Kokoro-82M int8 ONNX, {len(voices)} voices"
+    kokoro = Kokoro(threads=1)
+    decoder = f"PyTorch ({str(kokoro.decoder.conv_dtype).removeprefix('torch.')})" if kokoro.decoder else "onnxruntime"
+    return f"Kokoro-82M, {len(kokoro.voices)} voices, decoder on {decoder}"
 
 
 def _piper() -> str:

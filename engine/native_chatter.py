@@ -14,6 +14,7 @@ from contextlib import contextmanager
 MEDIAPIPE = re.compile(r"^(INFO: Created TensorFlow Lite XNNPACK delegate|WARNING: All log messages before "
                        r"absl::InitializeLog\(\)|[IW]\d{4} [\d:. ]+\d+ (inference_feedback_manager|"
                        r"landmark_projection_calculator)\.cc:\d+\])")
+EVERYTHING = re.compile("")
 
 
 @contextmanager
