@@ -5,7 +5,8 @@
   `speech_audio`); decoded: the cached project-rate copy and its waveform (`decode_audio`, `waveform_of`);
 - waveform: min/max/RMS summaries a timeline draws from (`Waveform.span`);
 - frame_index and frames: frame-exact pictures (`frame_index`, `FrameReader`, `thumbnails`);
-- mux: masters with audio and subtitle tracks (`mux`); encode: videos from frames (`VideoWriter`);
+- mux: masters with audio and subtitle tracks (`mux`; `mux_audio` for a source without a picture);
+  encode: videos from frames (`VideoWriter`);
 - ffmpeg: the runner (progress, cancellation, complete-or-absent outputs); errors: what goes wrong.
 """
 
@@ -26,7 +27,7 @@ from dubstudio.media.errors import (
 )
 from dubstudio.media.frame_index import FrameIndex, frame_index
 from dubstudio.media.frames import FrameReader, thumbnails
-from dubstudio.media.mux import AudioTrack, SubtitleTrack, mux
+from dubstudio.media.mux import AudioTrack, SubtitleTrack, mux, mux_audio
 from dubstudio.media.presets import PRESETS, VideoPreset
 from dubstudio.media.probe import AudioStream, MediaInfo, SubtitleStream, VideoStream, probe
 from dubstudio.media.waveform import Peaks, Waveform, WaveformBuilder
@@ -64,6 +65,7 @@ __all__ = [
     "frame_index",
     "load_audio",
     "mux",
+    "mux_audio",
     "probe",
     "speech_audio",
     "thumbnails",

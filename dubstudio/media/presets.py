@@ -59,6 +59,8 @@ PRESETS = {preset.name: preset for preset in (
 # Audio for a master whose video is copied, by container.
 AUDIO_FOR_CONTAINER = {".mp4": AAC, ".m4v": AAC, ".mov": PCM24, ".mkv": ("-c:a", "flac"),
                        ".webm": ("-c:a", "libopus", "-b:a", "192k")}
+# Masters of a source without a picture: AAC in MP4 audio, or lossless FLAC in Matroska audio.
+AUDIO_MASTERS = {".m4a": AAC, ".mka": ("-c:a", "flac")}
 # Subtitles by container: MP4 and MOV hold only 3GPP timed text; Matroska keeps SRT/ASS as they are.
 SUBTITLES_FOR_CONTAINER = {".mp4": "mov_text", ".m4v": "mov_text", ".mov": "mov_text", ".mkv": "copy",
                            ".webm": "webvtt"}

@@ -19,7 +19,7 @@ from dubstudio import __version__
 from dubstudio.deliver.subtitles import Cue, write_subtitles
 from dubstudio.deliver.timeline import TakeClip, build_timeline, write_timeline
 from dubstudio.jobs import BATCH, InputFile
-from dubstudio.media import AudioTrack, SubtitleTrack, mux, probe
+from dubstudio.media import AudioTrack, SubtitleTrack, mux, mux_audio, probe
 from dubstudio.mix.loudness import PRESETS
 from dubstudio.mix.mixer import Placed, mix, take_audio, take_start
 from dubstudio.mix.stems import stem_paths
@@ -30,6 +30,7 @@ from dubstudio.translation.languages import LANGUAGES
 
 from dubstudio.timing import SAMPLE_RATE as RATE
 CONTAINERS = (".mp4", ".mov", ".mkv")
+AAC_SOURCES = (".mp4", ".mov", ".m4a", ".aac", ".mp3")  # lossy already: their dub master need not be lossless
 
 
 @dataclass
@@ -102,11 +103,16 @@ def disclosure(run: Run, languages: list[str]) -> dict[str, str]:
     return {"comment": text, "description": text, "encoder_note": "synthetic-speech"}
 
 
-def master_container(run: Run, media: Path) -> str:
-    """The master's extension: the one asked for, else the source's if a master can be one, else .mkv."""
-    if run.options.container:
-        return f".{run.options.container}"
-    return media.suffix.lower() if media.suffix.lower() in CONTAINERS else ".mkv"
+def master_container(run: Run, media: Path, picture: bool = True) -> str:
+    """The master's extension: the one asked for, else the source's if a master can be one, else .mkv.
+    Without a picture, an audio master: .mka (FLAC) for Matroska or a lossless source (WAV, FLAC),
+    else .m4a (AAC)."""
+    asked, suffix = run.options.container, media.suffix.lower()
+    if picture:
+        return f".{asked}" if asked else suffix if suffix in CONTAINERS else ".mkv"
+    if asked:
+        return ".mka" if asked == "mkv" else ".m4a"
+    return ".m4a" if suffix in AAC_SOURCES else ".mka"
 
 
 def subtitles_of(run: Run, language: str, base: Path, deliverables: Deliverables,
@@ -145,7 +151,7 @@ def render(run: Run, out: Path, languages: list[str], preset_name: str | None = 
     media = run.media_path
     info = probe(media)
     name = media.stem
-    container = master_container(run, media)
+    container = master_container(run, media, info.has_picture)
     if info.has_picture:
         deliverables.check(languages, container)
     out.mkdir(parents=True, exist_ok=True)
@@ -180,17 +186,18 @@ def render(run: Run, out: Path, languages: list[str], preset_name: str | None = 
             if deliverables.timeline:
                 place_takes(out, language, takes, speakers, timeline_tracks)
             bar.update(done, len(languages) + 1, f"{language}: {result.lufs:.1f} LUFS, {result.true_peak:.1f} dBTP")
-        if info.has_picture:
-            def writing(step: str, done: int, total: int) -> None:  # ffmpeg's progress; a chance to cancel
-                bar.update(len(languages), len(languages) + 1, f"{step} {done * 100 // max(total, 1)}%")
+        def writing(step: str, done: int, total: int) -> None:  # ffmpeg's progress; a chance to cancel
+            bar.update(len(languages), len(languages) + 1, f"{step} {done * 100 // max(total, 1)}%")
 
+        if info.has_picture:
             # the picture can follow one language: the first, the master's default track
             lipsynced = lipsync_stage.picture(run, languages[0], writing)
             video, video_preset = picture(deliverables, lipsynced, burn, work, writing)
             rendered.master = mux(video, out / f"{name}.dub{container}", tracks, subtitles, preset=video_preset,
                                   metadata=disclosure(run, languages), progress=writing)
         else:
-            run.report.note("The source has no picture: the mixes and stems are the deliverables (no master).")
+            rendered.master = mux_audio(out / f"{name}.dub{container}", tracks, len(me),
+                                        metadata=disclosure(run, languages), progress=writing)
         if deliverables.timeline:
             frames = int(Fraction(len(me), RATE) * project.settings.frame_rate)
             timeline = build_timeline(name, media if info.has_picture else None, frames,

@@ -1,5 +1,6 @@
 """Masters: the picture copied bit for bit, lasting as long as the source's picture, with every audio
-and subtitle track labelled as asked; re-encoding presets; progress and cancellation."""
+and subtitle track labelled as asked; re-encoding presets; progress and cancellation; and audio-only
+masters for a source without a picture."""
 
 import itertools
 import json
@@ -18,6 +19,7 @@ from dubstudio.media import (
     SubtitleTrack,
     frame_index,
     mux,
+    mux_audio,
     probe,
 )
 
@@ -106,3 +108,33 @@ def test_mistakes_are_explained(media_dir, video_25, tracks):
     with pytest.raises(MediaError, match="'absent.srt' does not exist"):
         mux(video_25, media_dir / "x.mp4", audio, [SubtitleTrack(media_dir / "absent.srt", "fra")])
     assert not (media_dir / "x.mp4").exists()
+
+
+@pytest.mark.parametrize(("name", "codec"), [("master.m4a", "aac"), ("master.mka", "flac")])
+def test_an_audio_master_has_every_track_at_the_length_asked(media_dir, tone_wav, name, codec):
+    dub = make.tone(media_dir / "doublage court.wav", 1.5, frequency=330)  # shorter: padded
+    samples = 3 * 48_000
+    out = mux_audio(media_dir / name, [AudioTrack(tone_wav, "eng", "English (original)"),
+                                       AudioTrack(dub, "spa", "Español (doblaje)", default=True)],
+                    samples, metadata={"comment": "synthetic voices"})
+    data = streams(out)
+    assert [(s["codec_type"], s["codec_name"]) for s in data["streams"]] == [("audio", codec)] * 2
+    for stream in data["streams"]:
+        duration = Fraction(stream.get("duration") or data["format"]["duration"])
+        assert abs(duration - 3) <= Fraction(1, 40)  # an AAC frame
+    info = probe(out)
+    assert not info.has_picture
+    assert [(a.language, a.title, a.default) for a in info.audio] == [
+        ("eng", "English (original)", False), ("spa", "Español (doblaje)", True)]
+    tags = {key.lower(): value for key, value in data["format"]["tags"].items()}  # Matroska says COMMENT
+    assert tags.get("comment") == "synthetic voices"
+
+
+def test_audio_master_mistakes_are_explained(media_dir, tone_wav):
+    with pytest.raises(MediaError, match="name it with .m4a or .mka"):
+        mux_audio(media_dir / "x.wav", [AudioTrack(tone_wav, "eng")], 48_000)
+    with pytest.raises(MediaError, match="no audio track"):
+        mux_audio(media_dir / "x.m4a", [], 48_000)
+    with pytest.raises(MediaError, match="three-letter ISO 639-2"):
+        mux_audio(media_dir / "x.m4a", [AudioTrack(tone_wav, "en")], 48_000)
+    assert not (media_dir / "x.m4a").exists() and not (media_dir / "x.wav").exists()

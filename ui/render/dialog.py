@@ -311,7 +311,7 @@ class RenderDialog(QDialog):
             self.rendered = value
             mixes = ", ".join(f"{code} {mix['lufs']:.1f} LUFS / {mix['true_peak']:.1f} dBTP"
                               for code, mix in value.mixes.items())
-            self.stage.setText(f"Done: {value.master or 'mixes and stems (the source has no picture)'}. {mixes}")
+            self.stage.setText(f"Done: {value.master}. {mixes}")
             self.bar.setRange(0, 1)
             self.bar.setValue(1)
         elif status == "cancelled":
