@@ -5,7 +5,7 @@ mapped through the model's vocabulary; the style vector is chosen by token count
 The engine runs a float copy of the int8 weights (engine_model_path): onnxruntime's integer
 convolutions are slower on CPU than its float ones. Its decoder (the iSTFTNet vocoder, nine tenths
 of a render) runs on PyTorch where it can, in bfloat16 on CPUs with bfloat16 matrix units: about
-2.5 times faster (engine/onnx_on_torch.py says why). onnxruntime runs the text encoder and duration
+twice as fast (engine/onnx_on_torch.py says why). onnxruntime runs the text encoder and duration
 and pitch predictors, which use its fused and quantized operators.
 """
 
@@ -53,13 +53,13 @@ def _torch_decoder(model: Path, threads: int | None):
     from dubstudio.engine.onnx_graph import split_files
     from dubstudio.engine.onnx_on_torch import TorchGraph, Unsupported, matrix_dtype
 
-    made = {name for node in onnx.load(str(model), load_external_data=False).graph.node for name in node.output}
-    if not set(DECODER_INPUTS) <= made:
+    head, tail = split_files(model, DECODER_INPUTS, paths.cache_dir("models", "split"))
+    tail = onnx.load(str(tail))
+    if not tail.graph.node or not set(DECODER_INPUTS) <= {value.name for value in tail.graph.input}:
         log.info("%s is not Kokoro v1.0's export: its decoder runs on onnxruntime", model.name)
         return None
-    head, tail = split_files(model, DECODER_INPUTS, paths.cache_dir("models", "split"))
     try:
-        decoder = TorchGraph.from_model(onnx.load(str(tail)), conv_dtype=matrix_dtype())
+        decoder = TorchGraph.from_model(tail, conv_dtype=matrix_dtype())
     except Unsupported as error:
         log.info("Kokoro's decoder runs on onnxruntime: PyTorch here lacks %s", error)
         return None
