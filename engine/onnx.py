@@ -11,8 +11,7 @@ from pathlib import Path
 SEED = 1234
 
 
-def session(model: Path | bytes, threads: int | None = None):
-    """model: an ONNX file, or a serialized model."""
+def session(model: Path, threads: int | None = None):
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
@@ -20,4 +19,4 @@ def session(model: Path | bytes, threads: int | None = None):
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     onnxruntime.set_seed(SEED)
-    return onnxruntime.InferenceSession(model if isinstance(model, bytes) else str(model), sess_options=options, providers=["CPUExecutionProvider"])
+    return onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])

@@ -7,6 +7,7 @@ to frame and runs its face detector only when it loses one; `sequence()` starts 
 which each run of frames (a line) does, so a previous job's faces never leak into the next.
 """
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -71,11 +72,9 @@ class FaceMesh:
         if video and self._mesh is None:
             self.sequence()
         mesh = self._mesh if video else self._static
-        if id(mesh) in self._fresh:
-            self._fresh.discard(id(mesh))
-            with native_chatter.without(native_chatter.MEDIAPIPE):
-                found = mesh.process(np.ascontiguousarray(frame))
-        else:
+        fresh = id(mesh) in self._fresh
+        self._fresh.discard(id(mesh))
+        with native_chatter.without(native_chatter.MEDIAPIPE) if fresh else contextlib.nullcontext():
             found = mesh.process(np.ascontiguousarray(frame))
         height, width = frame.shape[:2]
         scale = np.array([width, height, width], np.float64)

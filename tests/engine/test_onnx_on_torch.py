@@ -9,10 +9,9 @@ import pytest
 onnx = pytest.importorskip("onnx")
 torch = pytest.importorskip("torch")
 ort = pytest.importorskip("onnxruntime")
-from onnx import TensorProto, helper, numpy_helper  # noqa: E402
-
-from dubstudio.engine.onnx_graph import split, split_files  # noqa: E402
-from dubstudio.engine.onnx_on_torch import TorchGraph, Unsupported  # noqa: E402
+from dubstudio.engine.onnx_graph import split, split_files
+from dubstudio.engine.onnx_on_torch import TorchGraph, Unsupported
+from onnx import TensorProto, helper, numpy_helper
 
 RNG = np.random.default_rng(7)
 
@@ -105,6 +104,19 @@ def test_lengths_vary_from_call_to_call():
     for length in (57, 300, 1001):
         inputs = feeds(length)
         np.testing.assert_allclose(graph(**inputs)["uneven"], onnxruntime_run(proto, inputs)[0], rtol=1e-4, atol=1e-4)
+
+
+def test_convolutions_whose_weights_are_computed_at_run_time():
+    """The weights come from the graph's inputs: not prepared once, run as they arrive."""
+    nodes = [helper.make_node("Conv", ["x", "w"], ["y"], kernel_shape=[3], pads=[1, 1], dilations=[2]),
+             helper.make_node("ConvTranspose", ["y", "wt"], ["z"], kernel_shape=[4], strides=[2], pads=[1, 1])]
+    inputs = [signal_input(), helper.make_tensor_value_info("w", TensorProto.FLOAT, [5, 4, 3]),
+              helper.make_tensor_value_info("wt", TensorProto.FLOAT, [5, 2, 4])]
+    feeds = {"x": RNG.standard_normal((1, 4, 90)).astype(np.float32),
+             "w": RNG.standard_normal((5, 4, 3)).astype(np.float32),
+             "wt": RNG.standard_normal((5, 2, 4)).astype(np.float32)}
+    proto = model(nodes, inputs, ["z"], [])
+    np.testing.assert_allclose(torch_run(proto, feeds)[0], onnxruntime_run(proto, feeds)[0], rtol=1e-4, atol=1e-4)
 
 
 def test_bfloat16_convolutions_stay_within_its_rounding():
